@@ -1,0 +1,72 @@
+namespace Tiered.Codecs.Kernels;
+
+/// <summary>
+/// A compiled "compute these outputs from these inputs" step. Each output row of the coefficient matrix is
+/// classified once: a unit row is a copy, a row of ones is a XOR, anything else goes to the GF kernel.
+/// </summary>
+internal sealed unsafe class CodingProgram
+{
+    private readonly (int Output, int Input)[] _copies;
+    private readonly (int Output, int[] Inputs)[] _xors;
+    private readonly int[] _generalOutputs;
+    private readonly KernelMatrix? _general;
+
+    public CodingProgram(GaloisKernel kernel, ReadOnlySpan<byte> coefficients, int rows, int columns)
+    {
+        Rows = rows;
+        Columns = columns;
+        var copies = new List<(int, int)>();
+        var xors = new List<(int, int[])>();
+        var general = new List<int>();
+        for (int r = 0; r < rows; r++)
+        {
+            var row = coefficients.Slice(r * columns, columns);
+            var nonZero = new List<int>();
+            bool onlyOnes = true;
+            for (int c = 0; c < columns; c++)
+            {
+                if (row[c] == 0) continue;
+                nonZero.Add(c);
+                onlyOnes &= row[c] == 1;
+            }
+            if (onlyOnes && nonZero.Count == 1) copies.Add((r, nonZero[0]));
+            else if (onlyOnes && nonZero.Count > 1) xors.Add((r, nonZero.ToArray()));
+            else general.Add(r);
+        }
+        _copies = copies.ToArray();
+        _xors = xors.ToArray();
+        _generalOutputs = general.ToArray();
+        if (general.Count > 0)
+        {
+            var generalCoefficients = new byte[general.Count * columns];
+            for (int i = 0; i < general.Count; i++)
+                coefficients.Slice(general[i] * columns, columns).CopyTo(generalCoefficients.AsSpan(i * columns));
+            _general = kernel.Prepare(generalCoefficients, general.Count, columns);
+        }
+    }
+
+    public int Rows { get; }
+    public int Columns { get; }
+
+    public void Execute(byte** inputs, byte** outputs, nint length)
+    {
+        if (length <= 0) return;
+        foreach (var (output, input) in _copies)
+            Buffer.MemoryCopy(inputs[input], outputs[output], length, length);
+        if (_xors.Length > 0)
+        {
+            byte** selected = stackalloc byte*[Columns];
+            foreach (var (output, sources) in _xors)
+            {
+                for (int i = 0; i < sources.Length; i++) selected[i] = inputs[sources[i]];
+                XorKernel.Xor(selected, sources.Length, outputs[output], length);
+            }
+        }
+        if (_general is not null)
+        {
+            byte** generalOutputs = stackalloc byte*[_generalOutputs.Length];
+            for (int i = 0; i < _generalOutputs.Length; i++) generalOutputs[i] = outputs[_generalOutputs[i]];
+            _general.Kernel.Multiply(_general, inputs, generalOutputs, length);
+        }
+    }
+}

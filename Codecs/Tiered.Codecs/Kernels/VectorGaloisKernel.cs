@@ -1,0 +1,218 @@
+using System.Runtime.CompilerServices;
+
+namespace Tiered.Codecs.Kernels;
+
+/// <summary>
+/// The vector kernel, specialised per instruction set through <typeparamref name="TOps"/>. Output rows are
+/// processed in groups of up to four accumulators held in registers; each input vector is loaded once per
+/// group. With more than four rows the shards are walked in cache-sized column blocks so that a block of
+/// every input is read from memory once and reused by all the groups.
+/// </summary>
+internal sealed unsafe class VectorGaloisKernel<TOps, TVector>(string name) : GaloisKernel
+    where TOps : IGaloisVectorOps<TVector>
+    where TVector : struct
+{
+    private const int RowsPerGroup = 4;
+    private const int ColumnBlockBytes = 16 * 1024;
+
+    public override string Name => name;
+    public override bool IsSupported => TOps.IsSupported;
+    public override int VectorBytes => TOps.Width;
+    internal override int TableStride => TOps.TableStride;
+    internal override void WriteTable(byte coefficient, Span<byte> table) => TOps.WriteTable(coefficient, table);
+
+    public override void Multiply(KernelMatrix matrix, byte** inputs, byte** outputs, nint length)
+    {
+        int rows = matrix.Rows, columns = matrix.Columns, stride = TOps.TableStride;
+        nint width = TOps.Width;
+        nint vectorEnd = length - length % width;
+        byte* tables = matrix.Tables;
+
+        nint block = rows <= RowsPerGroup ? Math.Max(vectorEnd, 1) : ColumnBlockBytes;
+        for (nint start = 0; start < vectorEnd; start += block)
+        {
+            nint end = Math.Min(start + block, vectorEnd);
+            for (int row = 0; row < rows; row += RowsPerGroup)
+            {
+                int groupRows = Math.Min(RowsPerGroup, rows - row);
+                // Tables are [column][row]: the group's first table, then columns are `rows * stride` apart.
+                byte* groupTables = tables + row * stride;
+                nint columnStep = rows * stride;
+                switch (groupRows)
+                {
+                    case 4: Rows4(groupTables, columnStep, inputs, columns, outputs + row, start, end); break;
+                    case 3: Rows3(groupTables, columnStep, inputs, columns, outputs + row, start, end); break;
+                    case 2: Rows2(groupTables, columnStep, inputs, columns, outputs + row, start, end); break;
+                    default: Rows1(groupTables, columnStep, inputs, columns, outputs + row, start, end); break;
+                }
+            }
+        }
+        if (vectorEnd < length) MultiplyScalar(matrix, inputs, outputs, vectorEnd, length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows4(byte* tables, nint columnStep, byte** inputs, int columns, byte** outputs, nint start, nint end)
+    {
+        nint width = TOps.Width, stride = TOps.TableStride;
+        byte* o0 = outputs[0], o1 = outputs[1], o2 = outputs[2], o3 = outputs[3];
+        nint pos = start;
+        for (; pos + 2 * width <= end; pos += 2 * width)
+        {
+            byte* t = tables;
+            var d = TOps.Load(inputs[0] + pos);
+            var e = TOps.Load(inputs[0] + pos + width);
+            var a0 = TOps.Multiply(d, t); var b0 = TOps.Multiply(e, t);
+            var a1 = TOps.Multiply(d, t + stride); var b1 = TOps.Multiply(e, t + stride);
+            var a2 = TOps.Multiply(d, t + 2 * stride); var b2 = TOps.Multiply(e, t + 2 * stride);
+            var a3 = TOps.Multiply(d, t + 3 * stride); var b3 = TOps.Multiply(e, t + 3 * stride);
+            for (int c = 1; c < columns; c++)
+            {
+                t += columnStep;
+                byte* input = inputs[c] + pos;
+                d = TOps.Load(input);
+                e = TOps.Load(input + width);
+                a0 = TOps.Xor(a0, TOps.Multiply(d, t)); b0 = TOps.Xor(b0, TOps.Multiply(e, t));
+                a1 = TOps.Xor(a1, TOps.Multiply(d, t + stride)); b1 = TOps.Xor(b1, TOps.Multiply(e, t + stride));
+                a2 = TOps.Xor(a2, TOps.Multiply(d, t + 2 * stride)); b2 = TOps.Xor(b2, TOps.Multiply(e, t + 2 * stride));
+                a3 = TOps.Xor(a3, TOps.Multiply(d, t + 3 * stride)); b3 = TOps.Xor(b3, TOps.Multiply(e, t + 3 * stride));
+            }
+            TOps.Store(o0 + pos, a0); TOps.Store(o0 + pos + width, b0);
+            TOps.Store(o1 + pos, a1); TOps.Store(o1 + pos + width, b1);
+            TOps.Store(o2 + pos, a2); TOps.Store(o2 + pos + width, b2);
+            TOps.Store(o3 + pos, a3); TOps.Store(o3 + pos + width, b3);
+        }
+        for (; pos < end; pos += width)
+        {
+            byte* t = tables;
+            var d = TOps.Load(inputs[0] + pos);
+            var a0 = TOps.Multiply(d, t); var a1 = TOps.Multiply(d, t + stride);
+            var a2 = TOps.Multiply(d, t + 2 * stride); var a3 = TOps.Multiply(d, t + 3 * stride);
+            for (int c = 1; c < columns; c++)
+            {
+                t += columnStep;
+                d = TOps.Load(inputs[c] + pos);
+                a0 = TOps.Xor(a0, TOps.Multiply(d, t)); a1 = TOps.Xor(a1, TOps.Multiply(d, t + stride));
+                a2 = TOps.Xor(a2, TOps.Multiply(d, t + 2 * stride)); a3 = TOps.Xor(a3, TOps.Multiply(d, t + 3 * stride));
+            }
+            TOps.Store(o0 + pos, a0); TOps.Store(o1 + pos, a1); TOps.Store(o2 + pos, a2); TOps.Store(o3 + pos, a3);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows3(byte* tables, nint columnStep, byte** inputs, int columns, byte** outputs, nint start, nint end)
+    {
+        nint width = TOps.Width, stride = TOps.TableStride;
+        byte* o0 = outputs[0], o1 = outputs[1], o2 = outputs[2];
+        nint pos = start;
+        for (; pos + 2 * width <= end; pos += 2 * width)
+        {
+            byte* t = tables;
+            var d = TOps.Load(inputs[0] + pos);
+            var e = TOps.Load(inputs[0] + pos + width);
+            var a0 = TOps.Multiply(d, t); var b0 = TOps.Multiply(e, t);
+            var a1 = TOps.Multiply(d, t + stride); var b1 = TOps.Multiply(e, t + stride);
+            var a2 = TOps.Multiply(d, t + 2 * stride); var b2 = TOps.Multiply(e, t + 2 * stride);
+            for (int c = 1; c < columns; c++)
+            {
+                t += columnStep;
+                byte* input = inputs[c] + pos;
+                d = TOps.Load(input);
+                e = TOps.Load(input + width);
+                a0 = TOps.Xor(a0, TOps.Multiply(d, t)); b0 = TOps.Xor(b0, TOps.Multiply(e, t));
+                a1 = TOps.Xor(a1, TOps.Multiply(d, t + stride)); b1 = TOps.Xor(b1, TOps.Multiply(e, t + stride));
+                a2 = TOps.Xor(a2, TOps.Multiply(d, t + 2 * stride)); b2 = TOps.Xor(b2, TOps.Multiply(e, t + 2 * stride));
+            }
+            TOps.Store(o0 + pos, a0); TOps.Store(o0 + pos + width, b0);
+            TOps.Store(o1 + pos, a1); TOps.Store(o1 + pos + width, b1);
+            TOps.Store(o2 + pos, a2); TOps.Store(o2 + pos + width, b2);
+        }
+        for (; pos < end; pos += width)
+        {
+            byte* t = tables;
+            var d = TOps.Load(inputs[0] + pos);
+            var a0 = TOps.Multiply(d, t); var a1 = TOps.Multiply(d, t + stride); var a2 = TOps.Multiply(d, t + 2 * stride);
+            for (int c = 1; c < columns; c++)
+            {
+                t += columnStep;
+                d = TOps.Load(inputs[c] + pos);
+                a0 = TOps.Xor(a0, TOps.Multiply(d, t)); a1 = TOps.Xor(a1, TOps.Multiply(d, t + stride)); a2 = TOps.Xor(a2, TOps.Multiply(d, t + 2 * stride));
+            }
+            TOps.Store(o0 + pos, a0); TOps.Store(o1 + pos, a1); TOps.Store(o2 + pos, a2);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows2(byte* tables, nint columnStep, byte** inputs, int columns, byte** outputs, nint start, nint end)
+    {
+        nint width = TOps.Width, stride = TOps.TableStride;
+        byte* o0 = outputs[0], o1 = outputs[1];
+        nint pos = start;
+        for (; pos + 4 * width <= end; pos += 4 * width)
+        {
+            byte* t = tables;
+            byte* input = inputs[0] + pos;
+            var d0 = TOps.Load(input); var d1 = TOps.Load(input + width); var d2 = TOps.Load(input + 2 * width); var d3 = TOps.Load(input + 3 * width);
+            var a0 = TOps.Multiply(d0, t); var a1 = TOps.Multiply(d1, t); var a2 = TOps.Multiply(d2, t); var a3 = TOps.Multiply(d3, t);
+            var b0 = TOps.Multiply(d0, t + stride); var b1 = TOps.Multiply(d1, t + stride); var b2 = TOps.Multiply(d2, t + stride); var b3 = TOps.Multiply(d3, t + stride);
+            for (int c = 1; c < columns; c++)
+            {
+                t += columnStep;
+                input = inputs[c] + pos;
+                d0 = TOps.Load(input); d1 = TOps.Load(input + width); d2 = TOps.Load(input + 2 * width); d3 = TOps.Load(input + 3 * width);
+                a0 = TOps.Xor(a0, TOps.Multiply(d0, t)); a1 = TOps.Xor(a1, TOps.Multiply(d1, t));
+                a2 = TOps.Xor(a2, TOps.Multiply(d2, t)); a3 = TOps.Xor(a3, TOps.Multiply(d3, t));
+                b0 = TOps.Xor(b0, TOps.Multiply(d0, t + stride)); b1 = TOps.Xor(b1, TOps.Multiply(d1, t + stride));
+                b2 = TOps.Xor(b2, TOps.Multiply(d2, t + stride)); b3 = TOps.Xor(b3, TOps.Multiply(d3, t + stride));
+            }
+            TOps.Store(o0 + pos, a0); TOps.Store(o0 + pos + width, a1); TOps.Store(o0 + pos + 2 * width, a2); TOps.Store(o0 + pos + 3 * width, a3);
+            TOps.Store(o1 + pos, b0); TOps.Store(o1 + pos + width, b1); TOps.Store(o1 + pos + 2 * width, b2); TOps.Store(o1 + pos + 3 * width, b3);
+        }
+        for (; pos < end; pos += width)
+        {
+            byte* t = tables;
+            var d = TOps.Load(inputs[0] + pos);
+            var a0 = TOps.Multiply(d, t); var a1 = TOps.Multiply(d, t + stride);
+            for (int c = 1; c < columns; c++)
+            {
+                t += columnStep;
+                d = TOps.Load(inputs[c] + pos);
+                a0 = TOps.Xor(a0, TOps.Multiply(d, t)); a1 = TOps.Xor(a1, TOps.Multiply(d, t + stride));
+            }
+            TOps.Store(o0 + pos, a0); TOps.Store(o1 + pos, a1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Rows1(byte* tables, nint columnStep, byte** inputs, int columns, byte** outputs, nint start, nint end)
+    {
+        nint width = TOps.Width;
+        byte* o0 = outputs[0];
+        nint pos = start;
+        for (; pos + 4 * width <= end; pos += 4 * width)
+        {
+            byte* t = tables;
+            byte* input = inputs[0] + pos;
+            var a0 = TOps.Multiply(TOps.Load(input), t); var a1 = TOps.Multiply(TOps.Load(input + width), t);
+            var a2 = TOps.Multiply(TOps.Load(input + 2 * width), t); var a3 = TOps.Multiply(TOps.Load(input + 3 * width), t);
+            for (int c = 1; c < columns; c++)
+            {
+                t += columnStep;
+                input = inputs[c] + pos;
+                a0 = TOps.Xor(a0, TOps.Multiply(TOps.Load(input), t)); a1 = TOps.Xor(a1, TOps.Multiply(TOps.Load(input + width), t));
+                a2 = TOps.Xor(a2, TOps.Multiply(TOps.Load(input + 2 * width), t)); a3 = TOps.Xor(a3, TOps.Multiply(TOps.Load(input + 3 * width), t));
+            }
+            TOps.Store(o0 + pos, a0); TOps.Store(o0 + pos + width, a1); TOps.Store(o0 + pos + 2 * width, a2); TOps.Store(o0 + pos + 3 * width, a3);
+        }
+        for (; pos < end; pos += width)
+        {
+            byte* t = tables;
+            var a0 = TOps.Multiply(TOps.Load(inputs[0] + pos), t);
+            for (int c = 1; c < columns; c++)
+            {
+                t += columnStep;
+                a0 = TOps.Xor(a0, TOps.Multiply(TOps.Load(inputs[c] + pos), t));
+            }
+            TOps.Store(o0 + pos, a0);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Tiered.Cli.Commands;
+
+/// <summary><c>tiered bench …</c>: throughput measurements.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Measure throughput.");
+        return command;
+    }
+}

@@ -1,0 +1,7 @@
+using System.CommandLine;
+using Tiered.Cli.Commands;
+
+var root = new RootCommand("tiered: a fast, cheap memory cache tier built from serverless function instances.");
+root.Subcommands.Add(CodecCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+return await root.Parse(args).InvokeAsync();
