@@ -15,6 +15,7 @@ internal readonly unsafe struct GfniV512Ops : IGaloisVectorOps<Vector512<byte>>
     public static Vector512<byte> Load(byte* source) => Vector512.Load(source);
     public static void Store(byte* destination, Vector512<byte> value) => value.Store(destination);
     public static Vector512<byte> Xor(Vector512<byte> a, Vector512<byte> b) => a ^ b;
+    public static Vector512<byte> Xor3(Vector512<byte> a, Vector512<byte> b, Vector512<byte> c) => Avx512F.TernaryLogic(a, b, c, 0x96);
     public static Vector512<byte> Multiply(Vector512<byte> data, byte* table) =>
         Gfni.V512.GaloisFieldAffineTransform(data, Vector512.Load(table), 0);
 }
@@ -29,6 +30,7 @@ internal readonly unsafe struct GfniV256Ops : IGaloisVectorOps<Vector256<byte>>
     public static Vector256<byte> Load(byte* source) => Vector256.Load(source);
     public static void Store(byte* destination, Vector256<byte> value) => value.Store(destination);
     public static Vector256<byte> Xor(Vector256<byte> a, Vector256<byte> b) => a ^ b;
+    public static Vector256<byte> Xor3(Vector256<byte> a, Vector256<byte> b, Vector256<byte> c) => Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(a, b, c, 0x96) : a ^ b ^ c;
     public static Vector256<byte> Multiply(Vector256<byte> data, byte* table) =>
         Gfni.V256.GaloisFieldAffineTransform(data, Vector256.Load(table), 0);
 }

@@ -14,6 +14,9 @@ internal unsafe interface IGaloisVectorOps<TVector> where TVector : struct
     static abstract void Store(byte* destination, TVector value);
     static abstract TVector Xor(TVector a, TVector b);
 
+    /// <summary>a ⊕ b ⊕ c, in one instruction where the CPU has a ternary-logic op.</summary>
+    static abstract TVector Xor3(TVector a, TVector b, TVector c);
+
     /// <summary>coefficient·data for every byte, the coefficient's table being at <paramref name="table"/>.</summary>
     static abstract TVector Multiply(TVector data, byte* table);
 }

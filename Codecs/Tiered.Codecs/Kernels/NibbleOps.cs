@@ -31,6 +31,7 @@ internal readonly unsafe struct NibbleV512Ops : IGaloisVectorOps<Vector512<byte>
     public static Vector512<byte> Load(byte* source) => Vector512.Load(source);
     public static void Store(byte* destination, Vector512<byte> value) => value.Store(destination);
     public static Vector512<byte> Xor(Vector512<byte> a, Vector512<byte> b) => a ^ b;
+    public static Vector512<byte> Xor3(Vector512<byte> a, Vector512<byte> b, Vector512<byte> c) => Avx512F.TernaryLogic(a, b, c, 0x96);
     public static Vector512<byte> Multiply(Vector512<byte> data, byte* table)
     {
         var mask = Vector512.Create((byte)0x0F);
@@ -49,6 +50,7 @@ internal readonly unsafe struct NibbleV256Ops : IGaloisVectorOps<Vector256<byte>
     public static Vector256<byte> Load(byte* source) => Vector256.Load(source);
     public static void Store(byte* destination, Vector256<byte> value) => value.Store(destination);
     public static Vector256<byte> Xor(Vector256<byte> a, Vector256<byte> b) => a ^ b;
+    public static Vector256<byte> Xor3(Vector256<byte> a, Vector256<byte> b, Vector256<byte> c) => Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(a, b, c, 0x96) : a ^ b ^ c;
     public static Vector256<byte> Multiply(Vector256<byte> data, byte* table)
     {
         var mask = Vector256.Create((byte)0x0F);
@@ -68,6 +70,7 @@ internal readonly unsafe struct NibbleV128Ops : IGaloisVectorOps<Vector128<byte>
     public static Vector128<byte> Load(byte* source) => Vector128.Load(source);
     public static void Store(byte* destination, Vector128<byte> value) => value.Store(destination);
     public static Vector128<byte> Xor(Vector128<byte> a, Vector128<byte> b) => a ^ b;
+    public static Vector128<byte> Xor3(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c) => Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(a, b, c, 0x96) : a ^ b ^ c;
     public static Vector128<byte> Multiply(Vector128<byte> data, byte* table)
     {
         var mask = Vector128.Create((byte)0x0F);

@@ -50,31 +50,56 @@ internal sealed unsafe class VectorGaloisKernel<TOps, TVector>(string name) : Ga
         if (vectorEnd < length) MultiplyScalar(matrix, inputs, outputs, vectorEnd, length);
     }
 
+    // Each RowsN walks positions in steps of a few vectors and, inside, the input columns two at a time so that
+    // one ternary XOR folds both products into an accumulator. An odd column count starts with a single column.
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows4(byte* tables, nint columnStep, byte** inputs, int columns, byte** outputs, nint start, nint end)
     {
         nint width = TOps.Width, stride = TOps.TableStride;
         byte* o0 = outputs[0], o1 = outputs[1], o2 = outputs[2], o3 = outputs[3];
+        bool odd = (columns & 1) != 0;
         nint pos = start;
         for (; pos + 2 * width <= end; pos += 2 * width)
         {
             byte* t = tables;
-            var d = TOps.Load(inputs[0] + pos);
-            var e = TOps.Load(inputs[0] + pos + width);
-            var a0 = TOps.Multiply(d, t); var b0 = TOps.Multiply(e, t);
-            var a1 = TOps.Multiply(d, t + stride); var b1 = TOps.Multiply(e, t + stride);
-            var a2 = TOps.Multiply(d, t + 2 * stride); var b2 = TOps.Multiply(e, t + 2 * stride);
-            var a3 = TOps.Multiply(d, t + 3 * stride); var b3 = TOps.Multiply(e, t + 3 * stride);
-            for (int c = 1; c < columns; c++)
+            TVector a0, a1, a2, a3, b0, b1, b2, b3;
+            int c;
+            if (odd)
             {
+                byte* p = inputs[0] + pos;
+                var d = TOps.Load(p); var e = TOps.Load(p + width);
+                a0 = TOps.Multiply(d, t); b0 = TOps.Multiply(e, t);
+                a1 = TOps.Multiply(d, t + stride); b1 = TOps.Multiply(e, t + stride);
+                a2 = TOps.Multiply(d, t + 2 * stride); b2 = TOps.Multiply(e, t + 2 * stride);
+                a3 = TOps.Multiply(d, t + 3 * stride); b3 = TOps.Multiply(e, t + 3 * stride);
                 t += columnStep;
-                byte* input = inputs[c] + pos;
-                d = TOps.Load(input);
-                e = TOps.Load(input + width);
-                a0 = TOps.Xor(a0, TOps.Multiply(d, t)); b0 = TOps.Xor(b0, TOps.Multiply(e, t));
-                a1 = TOps.Xor(a1, TOps.Multiply(d, t + stride)); b1 = TOps.Xor(b1, TOps.Multiply(e, t + stride));
-                a2 = TOps.Xor(a2, TOps.Multiply(d, t + 2 * stride)); b2 = TOps.Xor(b2, TOps.Multiply(e, t + 2 * stride));
-                a3 = TOps.Xor(a3, TOps.Multiply(d, t + 3 * stride)); b3 = TOps.Xor(b3, TOps.Multiply(e, t + 3 * stride));
+                c = 1;
+            }
+            else
+            {
+                byte* p = inputs[0] + pos, q = inputs[1] + pos;
+                byte* u = t + columnStep;
+                var d = TOps.Load(p); var e = TOps.Load(p + width);
+                var f = TOps.Load(q); var g = TOps.Load(q + width);
+                a0 = TOps.Xor(TOps.Multiply(d, t), TOps.Multiply(f, u)); b0 = TOps.Xor(TOps.Multiply(e, t), TOps.Multiply(g, u));
+                a1 = TOps.Xor(TOps.Multiply(d, t + stride), TOps.Multiply(f, u + stride)); b1 = TOps.Xor(TOps.Multiply(e, t + stride), TOps.Multiply(g, u + stride));
+                a2 = TOps.Xor(TOps.Multiply(d, t + 2 * stride), TOps.Multiply(f, u + 2 * stride)); b2 = TOps.Xor(TOps.Multiply(e, t + 2 * stride), TOps.Multiply(g, u + 2 * stride));
+                a3 = TOps.Xor(TOps.Multiply(d, t + 3 * stride), TOps.Multiply(f, u + 3 * stride)); b3 = TOps.Xor(TOps.Multiply(e, t + 3 * stride), TOps.Multiply(g, u + 3 * stride));
+                t += 2 * columnStep;
+                c = 2;
+            }
+            for (; c < columns; c += 2)
+            {
+                byte* p = inputs[c] + pos, q = inputs[c + 1] + pos;
+                byte* u = t + columnStep;
+                var d = TOps.Load(p); var e = TOps.Load(p + width);
+                var f = TOps.Load(q); var g = TOps.Load(q + width);
+                a0 = TOps.Xor3(a0, TOps.Multiply(d, t), TOps.Multiply(f, u)); b0 = TOps.Xor3(b0, TOps.Multiply(e, t), TOps.Multiply(g, u));
+                a1 = TOps.Xor3(a1, TOps.Multiply(d, t + stride), TOps.Multiply(f, u + stride)); b1 = TOps.Xor3(b1, TOps.Multiply(e, t + stride), TOps.Multiply(g, u + stride));
+                a2 = TOps.Xor3(a2, TOps.Multiply(d, t + 2 * stride), TOps.Multiply(f, u + 2 * stride)); b2 = TOps.Xor3(b2, TOps.Multiply(e, t + 2 * stride), TOps.Multiply(g, u + 2 * stride));
+                a3 = TOps.Xor3(a3, TOps.Multiply(d, t + 3 * stride), TOps.Multiply(f, u + 3 * stride)); b3 = TOps.Xor3(b3, TOps.Multiply(e, t + 3 * stride), TOps.Multiply(g, u + 3 * stride));
+                t += 2 * columnStep;
             }
             TOps.Store(o0 + pos, a0); TOps.Store(o0 + pos + width, b0);
             TOps.Store(o1 + pos, a1); TOps.Store(o1 + pos + width, b1);
@@ -103,24 +128,45 @@ internal sealed unsafe class VectorGaloisKernel<TOps, TVector>(string name) : Ga
     {
         nint width = TOps.Width, stride = TOps.TableStride;
         byte* o0 = outputs[0], o1 = outputs[1], o2 = outputs[2];
+        bool odd = (columns & 1) != 0;
         nint pos = start;
         for (; pos + 2 * width <= end; pos += 2 * width)
         {
             byte* t = tables;
-            var d = TOps.Load(inputs[0] + pos);
-            var e = TOps.Load(inputs[0] + pos + width);
-            var a0 = TOps.Multiply(d, t); var b0 = TOps.Multiply(e, t);
-            var a1 = TOps.Multiply(d, t + stride); var b1 = TOps.Multiply(e, t + stride);
-            var a2 = TOps.Multiply(d, t + 2 * stride); var b2 = TOps.Multiply(e, t + 2 * stride);
-            for (int c = 1; c < columns; c++)
+            TVector a0, a1, a2, b0, b1, b2;
+            int c;
+            if (odd)
             {
+                byte* p = inputs[0] + pos;
+                var d = TOps.Load(p); var e = TOps.Load(p + width);
+                a0 = TOps.Multiply(d, t); b0 = TOps.Multiply(e, t);
+                a1 = TOps.Multiply(d, t + stride); b1 = TOps.Multiply(e, t + stride);
+                a2 = TOps.Multiply(d, t + 2 * stride); b2 = TOps.Multiply(e, t + 2 * stride);
                 t += columnStep;
-                byte* input = inputs[c] + pos;
-                d = TOps.Load(input);
-                e = TOps.Load(input + width);
-                a0 = TOps.Xor(a0, TOps.Multiply(d, t)); b0 = TOps.Xor(b0, TOps.Multiply(e, t));
-                a1 = TOps.Xor(a1, TOps.Multiply(d, t + stride)); b1 = TOps.Xor(b1, TOps.Multiply(e, t + stride));
-                a2 = TOps.Xor(a2, TOps.Multiply(d, t + 2 * stride)); b2 = TOps.Xor(b2, TOps.Multiply(e, t + 2 * stride));
+                c = 1;
+            }
+            else
+            {
+                byte* p = inputs[0] + pos, q = inputs[1] + pos;
+                byte* u = t + columnStep;
+                var d = TOps.Load(p); var e = TOps.Load(p + width);
+                var f = TOps.Load(q); var g = TOps.Load(q + width);
+                a0 = TOps.Xor(TOps.Multiply(d, t), TOps.Multiply(f, u)); b0 = TOps.Xor(TOps.Multiply(e, t), TOps.Multiply(g, u));
+                a1 = TOps.Xor(TOps.Multiply(d, t + stride), TOps.Multiply(f, u + stride)); b1 = TOps.Xor(TOps.Multiply(e, t + stride), TOps.Multiply(g, u + stride));
+                a2 = TOps.Xor(TOps.Multiply(d, t + 2 * stride), TOps.Multiply(f, u + 2 * stride)); b2 = TOps.Xor(TOps.Multiply(e, t + 2 * stride), TOps.Multiply(g, u + 2 * stride));
+                t += 2 * columnStep;
+                c = 2;
+            }
+            for (; c < columns; c += 2)
+            {
+                byte* p = inputs[c] + pos, q = inputs[c + 1] + pos;
+                byte* u = t + columnStep;
+                var d = TOps.Load(p); var e = TOps.Load(p + width);
+                var f = TOps.Load(q); var g = TOps.Load(q + width);
+                a0 = TOps.Xor3(a0, TOps.Multiply(d, t), TOps.Multiply(f, u)); b0 = TOps.Xor3(b0, TOps.Multiply(e, t), TOps.Multiply(g, u));
+                a1 = TOps.Xor3(a1, TOps.Multiply(d, t + stride), TOps.Multiply(f, u + stride)); b1 = TOps.Xor3(b1, TOps.Multiply(e, t + stride), TOps.Multiply(g, u + stride));
+                a2 = TOps.Xor3(a2, TOps.Multiply(d, t + 2 * stride), TOps.Multiply(f, u + 2 * stride)); b2 = TOps.Xor3(b2, TOps.Multiply(e, t + 2 * stride), TOps.Multiply(g, u + 2 * stride));
+                t += 2 * columnStep;
             }
             TOps.Store(o0 + pos, a0); TOps.Store(o0 + pos + width, b0);
             TOps.Store(o1 + pos, a1); TOps.Store(o1 + pos + width, b1);
@@ -146,23 +192,38 @@ internal sealed unsafe class VectorGaloisKernel<TOps, TVector>(string name) : Ga
     {
         nint width = TOps.Width, stride = TOps.TableStride;
         byte* o0 = outputs[0], o1 = outputs[1];
+        bool odd = (columns & 1) != 0;
         nint pos = start;
         for (; pos + 4 * width <= end; pos += 4 * width)
         {
             byte* t = tables;
-            byte* input = inputs[0] + pos;
-            var d0 = TOps.Load(input); var d1 = TOps.Load(input + width); var d2 = TOps.Load(input + 2 * width); var d3 = TOps.Load(input + 3 * width);
-            var a0 = TOps.Multiply(d0, t); var a1 = TOps.Multiply(d1, t); var a2 = TOps.Multiply(d2, t); var a3 = TOps.Multiply(d3, t);
-            var b0 = TOps.Multiply(d0, t + stride); var b1 = TOps.Multiply(d1, t + stride); var b2 = TOps.Multiply(d2, t + stride); var b3 = TOps.Multiply(d3, t + stride);
-            for (int c = 1; c < columns; c++)
+            TVector a0, a1, a2, a3, b0, b1, b2, b3;
+            int c;
+            if (odd)
             {
+                byte* p = inputs[0] + pos;
+                var d0 = TOps.Load(p); var d1 = TOps.Load(p + width); var d2 = TOps.Load(p + 2 * width); var d3 = TOps.Load(p + 3 * width);
+                a0 = TOps.Multiply(d0, t); a1 = TOps.Multiply(d1, t); a2 = TOps.Multiply(d2, t); a3 = TOps.Multiply(d3, t);
+                b0 = TOps.Multiply(d0, t + stride); b1 = TOps.Multiply(d1, t + stride); b2 = TOps.Multiply(d2, t + stride); b3 = TOps.Multiply(d3, t + stride);
                 t += columnStep;
-                input = inputs[c] + pos;
-                d0 = TOps.Load(input); d1 = TOps.Load(input + width); d2 = TOps.Load(input + 2 * width); d3 = TOps.Load(input + 3 * width);
-                a0 = TOps.Xor(a0, TOps.Multiply(d0, t)); a1 = TOps.Xor(a1, TOps.Multiply(d1, t));
-                a2 = TOps.Xor(a2, TOps.Multiply(d2, t)); a3 = TOps.Xor(a3, TOps.Multiply(d3, t));
-                b0 = TOps.Xor(b0, TOps.Multiply(d0, t + stride)); b1 = TOps.Xor(b1, TOps.Multiply(d1, t + stride));
-                b2 = TOps.Xor(b2, TOps.Multiply(d2, t + stride)); b3 = TOps.Xor(b3, TOps.Multiply(d3, t + stride));
+                c = 1;
+            }
+            else
+            {
+                a0 = a1 = a2 = a3 = b0 = b1 = b2 = b3 = default;
+                c = 0;
+            }
+            for (; c < columns; c += 2)
+            {
+                byte* p = inputs[c] + pos, q = inputs[c + 1] + pos;
+                byte* u = t + columnStep;
+                var d0 = TOps.Load(p); var d1 = TOps.Load(p + width); var d2 = TOps.Load(p + 2 * width); var d3 = TOps.Load(p + 3 * width);
+                var f0 = TOps.Load(q); var f1 = TOps.Load(q + width); var f2 = TOps.Load(q + 2 * width); var f3 = TOps.Load(q + 3 * width);
+                a0 = TOps.Xor3(a0, TOps.Multiply(d0, t), TOps.Multiply(f0, u)); a1 = TOps.Xor3(a1, TOps.Multiply(d1, t), TOps.Multiply(f1, u));
+                a2 = TOps.Xor3(a2, TOps.Multiply(d2, t), TOps.Multiply(f2, u)); a3 = TOps.Xor3(a3, TOps.Multiply(d3, t), TOps.Multiply(f3, u));
+                b0 = TOps.Xor3(b0, TOps.Multiply(d0, t + stride), TOps.Multiply(f0, u + stride)); b1 = TOps.Xor3(b1, TOps.Multiply(d1, t + stride), TOps.Multiply(f1, u + stride));
+                b2 = TOps.Xor3(b2, TOps.Multiply(d2, t + stride), TOps.Multiply(f2, u + stride)); b3 = TOps.Xor3(b3, TOps.Multiply(d3, t + stride), TOps.Multiply(f3, u + stride));
+                t += 2 * columnStep;
             }
             TOps.Store(o0 + pos, a0); TOps.Store(o0 + pos + width, a1); TOps.Store(o0 + pos + 2 * width, a2); TOps.Store(o0 + pos + 3 * width, a3);
             TOps.Store(o1 + pos, b0); TOps.Store(o1 + pos + width, b1); TOps.Store(o1 + pos + 2 * width, b2); TOps.Store(o1 + pos + 3 * width, b3);
@@ -187,19 +248,35 @@ internal sealed unsafe class VectorGaloisKernel<TOps, TVector>(string name) : Ga
     {
         nint width = TOps.Width;
         byte* o0 = outputs[0];
+        bool odd = (columns & 1) != 0;
         nint pos = start;
         for (; pos + 4 * width <= end; pos += 4 * width)
         {
             byte* t = tables;
-            byte* input = inputs[0] + pos;
-            var a0 = TOps.Multiply(TOps.Load(input), t); var a1 = TOps.Multiply(TOps.Load(input + width), t);
-            var a2 = TOps.Multiply(TOps.Load(input + 2 * width), t); var a3 = TOps.Multiply(TOps.Load(input + 3 * width), t);
-            for (int c = 1; c < columns; c++)
+            TVector a0, a1, a2, a3;
+            int c;
+            if (odd)
             {
+                byte* p = inputs[0] + pos;
+                a0 = TOps.Multiply(TOps.Load(p), t); a1 = TOps.Multiply(TOps.Load(p + width), t);
+                a2 = TOps.Multiply(TOps.Load(p + 2 * width), t); a3 = TOps.Multiply(TOps.Load(p + 3 * width), t);
                 t += columnStep;
-                input = inputs[c] + pos;
-                a0 = TOps.Xor(a0, TOps.Multiply(TOps.Load(input), t)); a1 = TOps.Xor(a1, TOps.Multiply(TOps.Load(input + width), t));
-                a2 = TOps.Xor(a2, TOps.Multiply(TOps.Load(input + 2 * width), t)); a3 = TOps.Xor(a3, TOps.Multiply(TOps.Load(input + 3 * width), t));
+                c = 1;
+            }
+            else
+            {
+                a0 = a1 = a2 = a3 = default;
+                c = 0;
+            }
+            for (; c < columns; c += 2)
+            {
+                byte* p = inputs[c] + pos, q = inputs[c + 1] + pos;
+                byte* u = t + columnStep;
+                a0 = TOps.Xor3(a0, TOps.Multiply(TOps.Load(p), t), TOps.Multiply(TOps.Load(q), u));
+                a1 = TOps.Xor3(a1, TOps.Multiply(TOps.Load(p + width), t), TOps.Multiply(TOps.Load(q + width), u));
+                a2 = TOps.Xor3(a2, TOps.Multiply(TOps.Load(p + 2 * width), t), TOps.Multiply(TOps.Load(q + 2 * width), u));
+                a3 = TOps.Xor3(a3, TOps.Multiply(TOps.Load(p + 3 * width), t), TOps.Multiply(TOps.Load(q + 3 * width), u));
+                t += 2 * columnStep;
             }
             TOps.Store(o0 + pos, a0); TOps.Store(o0 + pos + width, a1); TOps.Store(o0 + pos + 2 * width, a2); TOps.Store(o0 + pos + 3 * width, a3);
         }
