@@ -8,6 +8,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var command = new Command("bench", "Measure throughput.");
+        command.Subcommands.Add(BenchCodecsCommand.Create());
         return command;
     }
 }
