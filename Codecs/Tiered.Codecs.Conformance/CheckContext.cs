@@ -42,7 +42,7 @@ internal sealed class CheckContext
     public byte[] RandomObject(int length)
     {
         var obj = new byte[length];
-        Random.NextBytes(obj);
+        RandomBytes.Fill(Random, obj);
         return obj;
     }
 
@@ -56,7 +56,7 @@ internal sealed class CheckContext
         for (int i = 0; i < shards.Length; i++)
         {
             shards[i] = new byte[size];
-            garbage.NextBytes(shards[i]);
+            RandomBytes.Fill(garbage, shards[i]);
         }
         codec.Encode(obj, AsMemory(shards));
         return shards;

@@ -56,7 +56,7 @@ internal static class ArgumentChecks
             {
                 var wrong = Clone(shards);
                 wrong[odd] = new byte[oddLength];
-                c.Random.NextBytes(wrong[odd]);
+                RandomBytes.Fill(c.Random, wrong[odd]);
                 string[] mention = [Number(oddLength), Number(size)];
                 string what = $"shard {odd} of {oddLength} bytes among shards of {size}";
                 var all = Present(c.N, []);

@@ -44,7 +44,7 @@ internal static class SystematicCheck
 
         // Every data shard present: the parity shards (also flagged present) are full of garbage and must not matter.
         var garbled = Clone(shards);
-        for (int p = c.K; p < c.N; p++) c.Random.NextBytes(garbled[p]);
+        for (int p = c.K; p < c.N; p++) RandomBytes.Fill(c.Random, garbled[p]);
         EnsureEqual(obj, c.Decode(garbled, Present(c.N, []), obj), "decoding with every data shard present and garbage in the parity shards");
 
         return $"{seen.Count} object bytes each live in exactly one data-shard byte; decoding with all data shards present ignores {c.R} garbage parity shard(s)";

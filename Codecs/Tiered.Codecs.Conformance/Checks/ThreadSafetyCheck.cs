@@ -62,7 +62,7 @@ internal static class ThreadSafetyCheck
 
         var missing = ErasurePatterns.Random(random, codec.TotalShards, random.Next(0, codec.ParityShards + 1));
         var present = Present(codec.TotalShards, missing);
-        foreach (int m in missing) random.NextBytes(shards[m]);
+        foreach (int m in missing) RandomBytes.Fill(random, shards[m]);
         var decoded = Complement(obj);
         codec.Decode(AsReadOnly(shards), present, decoded);
         string decodeDifference = Difference(obj, decoded);
