@@ -23,7 +23,10 @@ public abstract unsafe class LinearCodec : IErasureCodec
     /// <summary>Column slice processed at once when a stripe is taller than this.</summary>
     private const int SegmentBytes = 32 * 1024;
 
+    private const int MaxCachedPlans = 4096;
+
     private readonly byte[] _generator;
+    private readonly int[][] _stripeMaps;
     private readonly CodingProgram? _encode;
     private readonly ConcurrentDictionary<(BlockMask Present, BlockMask Wanted), DecodePlan> _plans = new();
 
@@ -47,6 +50,9 @@ public abstract unsafe class LinearCodec : IErasureCodec
         IsSystematic = isSystematic;
         Kernel = kernel ?? GaloisKernel.Best;
         _generator = generator;
+        _stripeMaps = new int[stripeUnit > 0 ? layout.Period(TotalShards) : 1][];
+        for (int phase = 0; phase < _stripeMaps.Length; phase++)
+            _stripeMaps[phase] = Enumerable.Range(0, TotalShards).Select(b => layout.ShardOf(phase, b, dataShards, parityShards)).ToArray();
         if (parityShards > 0)
             _encode = new CodingProgram(Kernel, generator.AsSpan(dataShards * dataShards), parityShards, dataShards);
         MaxShardLength = Array.MaxLength / ShardAlignment * ShardAlignment;
@@ -86,7 +92,7 @@ public abstract unsafe class LinearCodec : IErasureCodec
         ShardArguments.ValidateLengths(this, shards, default, shardLength, checkMissing: true, ShardArguments.LengthOf);
         if (shardLength == 0) return;
 
-        int k = DataShards, r = ParityShards, block = BlockLength(shardLength);
+        int k = DataShards, r = ParityShards, unit = UnitLength(shardLength), block = CodingBlock(shardLength);
         byte** shardPtrs = stackalloc byte*[TotalShards];
         byte** inputs = stackalloc byte*[k];
         byte** outputs = stackalloc byte*[Math.Max(r, 1)];
@@ -95,21 +101,18 @@ public abstract unsafe class LinearCodec : IErasureCodec
         {
             for (int stripe = 0; stripe < shardLength / block; stripe++)
             {
+                int[] map = MapOf(stripe);
                 for (int offset = 0; offset < block; offset += SegmentBytes)
                 {
                     int length = Math.Min(SegmentBytes, block - offset);
-                    long stripeBase = (long)stripe * block + offset;
+                    long at = (long)stripe * block + offset;
                     for (int i = 0; i < k; i++)
                     {
-                        byte* destination = shardPtrs[Layout.ShardOf(stripe, i, k, r)] + stripeBase;
-                        long objectOffset = ((long)stripe * k + i) * block + offset;
-                        long available = Math.Clamp(source.Length - objectOffset, 0, length);
-                        if (available > 0) Buffer.MemoryCopy(src + objectOffset, destination, length, available);
-                        if (available < length) new Span<byte>(destination + available, (int)(length - available)).Clear();
-                        inputs[i] = destination;
+                        inputs[i] = shardPtrs[map[i]] + at;
+                        CopyFromObject(src, source.Length, inputs[i], i, at, length, unit);
                     }
                     if (_encode is null) continue;
-                    for (int p = 0; p < r; p++) outputs[p] = shardPtrs[Layout.ShardOf(stripe, k + p, k, r)] + stripeBase;
+                    for (int p = 0; p < r; p++) outputs[p] = shardPtrs[map[k + p]] + at;
                     _encode.Execute(inputs, outputs, length);
                 }
             }
@@ -126,19 +129,20 @@ public abstract unsafe class LinearCodec : IErasureCodec
         int shardLength = ValidateShardLength(ShardArguments.ValidateLengths(this, shards, default, -1, checkMissing: true, ShardArguments.LengthOf));
         if (shardLength == 0 || _encode is null) return;
 
-        int k = DataShards, r = ParityShards, block = BlockLength(shardLength);
+        int k = DataShards, r = ParityShards, block = CodingBlock(shardLength);
         byte** shardPtrs = stackalloc byte*[TotalShards];
         byte** inputs = stackalloc byte*[k];
         byte** outputs = stackalloc byte*[r];
         using var pins = PinnedShards.Pin(shards, shardPtrs);
         for (int stripe = 0; stripe < shardLength / block; stripe++)
         {
+            int[] map = MapOf(stripe);
             for (int offset = 0; offset < block; offset += SegmentBytes)
             {
                 int length = Math.Min(SegmentBytes, block - offset);
-                long stripeBase = (long)stripe * block + offset;
-                for (int i = 0; i < k; i++) inputs[i] = shardPtrs[Layout.ShardOf(stripe, i, k, r)] + stripeBase;
-                for (int p = 0; p < r; p++) outputs[p] = shardPtrs[Layout.ShardOf(stripe, k + p, k, r)] + stripeBase;
+                long at = (long)stripe * block + offset;
+                for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[i]] + at;
+                for (int p = 0; p < r; p++) outputs[p] = shardPtrs[map[k + p]] + at;
                 _encode.Execute(inputs, outputs, length);
             }
         }
@@ -152,13 +156,17 @@ public abstract unsafe class LinearCodec : IErasureCodec
         ShardArguments.ValidateLengths(this, shards, present, shardLength, checkMissing: false, ShardArguments.LengthOf);
         if (destination.Length == 0) return;
 
-        int k = DataShards, r = ParityShards, block = BlockLength(shardLength);
+        // Decoding walks the object stripe by stripe (a stripe unit per block), because that is how the
+        // object's bytes are interleaved over the shards.
+        int k = DataShards, r = ParityShards, block = UnitLength(shardLength);
         long objectLength = destination.Length;
         long stripeBytes = (long)block * k;
         int stripes = (int)((objectLength + stripeBytes - 1) / stripeBytes);
+        int segmentCapacity = Math.Min(block, SegmentBytes);
         byte** shardPtrs = stackalloc byte*[TotalShards];
         byte** inputs = stackalloc byte*[k];
         byte** outputs = stackalloc byte*[k];
+        var phasePlans = new PhasePlans(_stripeMaps.Length);
         byte[]? scratch = null;
         MemoryHandle scratchPin = default;
         using var pins = PinnedShards.Pin(shards, present, shardPtrs);
@@ -168,20 +176,28 @@ public abstract unsafe class LinearCodec : IErasureCodec
             {
                 for (int stripe = 0; stripe < stripes; stripe++)
                 {
-                    BlockMask presentBlocks = default, wanted = default;
-                    for (int b = 0; b < TotalShards; b++)
-                        if (present[Layout.ShardOf(stripe, b, k, r)]) presentBlocks.Set(b);
-                    for (int i = 0; i < k; i++)
-                        if (!presentBlocks.Contains(i) && ((long)stripe * k + i) * block < objectLength) wanted.Set(i);
-                    DecodePlan? plan = wanted.IsEmpty ? null : GetPlan(presentBlocks, wanted);
+                    int[] map = MapOf(stripe);
+                    bool lastStripe = stripe == stripes - 1;
+                    DecodePlan? plan = phasePlans.Get(stripe % _stripeMaps.Length, lastStripe, out bool known);
+                    if (!known)
+                    {
+                        BlockMask presentBlocks = default, wanted = default;
+                        for (int b = 0; b < TotalShards; b++)
+                            if (present[map[b]]) presentBlocks.Set(b);
+                        for (int i = 0; i < k; i++)
+                            if (!presentBlocks.Contains(i) && ((long)stripe * k + i) * block < objectLength) wanted.Set(i);
+                        plan = wanted.IsEmpty ? null : GetPlan(presentBlocks, wanted);
+                        // The last stripe may want fewer blocks (the object ends inside it), so it is not cached.
+                        if (!lastStripe) phasePlans.Set(stripe % _stripeMaps.Length, plan);
+                    }
 
                     for (int offset = 0; offset < block; offset += SegmentBytes)
                     {
                         int length = Math.Min(SegmentBytes, block - offset);
-                        long stripeBase = (long)stripe * block + offset;
+                        long at = (long)stripe * block + offset;
                         if (plan is not null)
                         {
-                            for (int i = 0; i < k; i++) inputs[i] = shardPtrs[Layout.ShardOf(stripe, plan.Inputs[i], k, r)] + stripeBase;
+                            for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[plan.Inputs[i]]] + at;
                             bool anyPartial = false;
                             for (int o = 0; o < plan.Outputs.Length; o++)
                             {
@@ -190,10 +206,10 @@ public abstract unsafe class LinearCodec : IErasureCodec
                                 anyPartial = true;
                                 if (scratch is null)
                                 {
-                                    scratch = ArrayPool<byte>.Shared.Rent(Math.Min(block, SegmentBytes) * k);
+                                    scratch = ArrayPool<byte>.Shared.Rent(segmentCapacity * k);
                                     scratchPin = scratch.AsMemory().Pin();
                                 }
-                                outputs[o] = (byte*)scratchPin.Pointer + (long)o * Math.Min(block, SegmentBytes);
+                                outputs[o] = (byte*)scratchPin.Pointer + (long)o * segmentCapacity;
                             }
                             plan.Program.Execute(inputs, outputs, length);
                             if (anyPartial)
@@ -208,11 +224,11 @@ public abstract unsafe class LinearCodec : IErasureCodec
                         }
                         for (int i = 0; i < k; i++)
                         {
-                            if (!presentBlocks.Contains(i)) continue;
+                            byte* shard = shardPtrs[map[i]];
+                            if (shard is null || !present[map[i]]) continue;
                             long objectOffset = ((long)stripe * k + i) * block + offset;
                             long available = Math.Clamp(objectLength - objectOffset, 0, length);
-                            if (available > 0)
-                                Buffer.MemoryCopy(shardPtrs[Layout.ShardOf(stripe, i, k, r)] + stripeBase, dst + objectOffset, available, available);
+                            if (available > 0) Buffer.MemoryCopy(shard + at, dst + objectOffset, available, available);
                         }
                     }
                 }
@@ -235,28 +251,34 @@ public abstract unsafe class LinearCodec : IErasureCodec
                 throw new ArgumentException($"{Name}: missing shard {i} has a {shards[i].Length}-byte buffer but the shards are {shardLength} bytes.", nameof(shards));
         if (missing == 0 || shardLength == 0) return;
 
-        int k = DataShards, r = ParityShards, block = BlockLength(shardLength);
+        int k = DataShards, r = ParityShards, block = CodingBlock(shardLength);
         byte** shardPtrs = stackalloc byte*[TotalShards];
         byte** inputs = stackalloc byte*[k];
         byte** outputs = stackalloc byte*[TotalShards];
+        var phasePlans = new PhasePlans(_stripeMaps.Length);
         using var pins = PinnedShards.Pin(shards, shardPtrs);
         for (int stripe = 0; stripe < shardLength / block; stripe++)
         {
-            BlockMask presentBlocks = default, wanted = default;
-            for (int b = 0; b < TotalShards; b++)
+            int[] map = MapOf(stripe);
+            DecodePlan? plan = phasePlans.Get(stripe % _stripeMaps.Length, false, out bool known);
+            if (!known)
             {
-                int shard = Layout.ShardOf(stripe, b, k, r);
-                if (present[shard]) presentBlocks.Set(b);
-                else if (!dataOnly || shard < k) wanted.Set(b);
+                BlockMask presentBlocks = default, wanted = default;
+                for (int b = 0; b < TotalShards; b++)
+                {
+                    if (present[map[b]]) presentBlocks.Set(b);
+                    else if (!dataOnly || map[b] < k) wanted.Set(b);
+                }
+                plan = wanted.IsEmpty ? null : GetPlan(presentBlocks, wanted);
+                phasePlans.Set(stripe % _stripeMaps.Length, plan);
             }
-            if (wanted.IsEmpty) continue;
-            var plan = GetPlan(presentBlocks, wanted);
+            if (plan is null) continue;
             for (int offset = 0; offset < block; offset += SegmentBytes)
             {
                 int length = Math.Min(SegmentBytes, block - offset);
-                long stripeBase = (long)stripe * block + offset;
-                for (int i = 0; i < k; i++) inputs[i] = shardPtrs[Layout.ShardOf(stripe, plan.Inputs[i], k, r)] + stripeBase;
-                for (int o = 0; o < plan.Outputs.Length; o++) outputs[o] = shardPtrs[Layout.ShardOf(stripe, plan.Outputs[o], k, r)] + stripeBase;
+                long at = (long)stripe * block + offset;
+                for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[plan.Inputs[i]]] + at;
+                for (int o = 0; o < plan.Outputs.Length; o++) outputs[o] = shardPtrs[map[plan.Outputs[o]]] + at;
                 plan.Program.Execute(inputs, outputs, length);
             }
         }
@@ -268,7 +290,7 @@ public abstract unsafe class LinearCodec : IErasureCodec
         int shardLength = ValidateShardLength(ShardArguments.ValidateLengths(this, shards, default, -1, checkMissing: true, ShardArguments.LengthOf));
         if (shardLength == 0 || _encode is null) return true;
 
-        int k = DataShards, r = ParityShards, block = BlockLength(shardLength);
+        int k = DataShards, r = ParityShards, block = CodingBlock(shardLength);
         int segment = Math.Min(block, SegmentBytes);
         byte** shardPtrs = stackalloc byte*[TotalShards];
         byte** inputs = stackalloc byte*[k];
@@ -282,16 +304,17 @@ public abstract unsafe class LinearCodec : IErasureCodec
                 for (int p = 0; p < r; p++) outputs[p] = s + (long)p * segment;
                 for (int stripe = 0; stripe < shardLength / block; stripe++)
                 {
+                    int[] map = MapOf(stripe);
                     for (int offset = 0; offset < block; offset += SegmentBytes)
                     {
                         int length = Math.Min(SegmentBytes, block - offset);
-                        long stripeBase = (long)stripe * block + offset;
-                        for (int i = 0; i < k; i++) inputs[i] = shardPtrs[Layout.ShardOf(stripe, i, k, r)] + stripeBase;
+                        long at = (long)stripe * block + offset;
+                        for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[i]] + at;
                         _encode.Execute(inputs, outputs, length);
                         for (int p = 0; p < r; p++)
                         {
                             var expected = new ReadOnlySpan<byte>(outputs[p], length);
-                            var actual = new ReadOnlySpan<byte>(shardPtrs[Layout.ShardOf(stripe, k + p, k, r)] + stripeBase, length);
+                            var actual = new ReadOnlySpan<byte>(shardPtrs[map[k + p]] + at, length);
                             if (!expected.SequenceEqual(actual)) return false;
                         }
                     }
@@ -307,7 +330,37 @@ public abstract unsafe class LinearCodec : IErasureCodec
 
     public override string ToString() => Name;
 
-    private int BlockLength(int shardLength) => StripeUnit > 0 ? StripeUnit : shardLength;
+    /// <summary>The bytes of one block of one stripe: the stripe unit, or the whole shard when unstriped.</summary>
+    private int UnitLength(int shardLength) => StripeUnit > 0 ? StripeUnit : shardLength;
+
+    /// <summary>
+    /// The height over which one set of block-to-shard pointers holds. With a fixed layout every stripe puts
+    /// block b on shard b at the same offset, so the code applies to whole shards at once, stripes or not.
+    /// </summary>
+    private int CodingBlock(int shardLength) => _stripeMaps.Length > 1 ? StripeUnit : shardLength;
+
+    private int[] MapOf(int stripe) => _stripeMaps[stripe % _stripeMaps.Length];
+
+    /// <summary>
+    /// Copies the bytes of data block <paramref name="index"/> for shard range [offset, offset+length) out of the
+    /// object, zero-filling what lies past its end. The range may span several stripes (fixed layouts only).
+    /// </summary>
+    private void CopyFromObject(byte* source, long objectLength, byte* destination, int index, long offset, int length, int unit)
+    {
+        long end = offset + length;
+        for (long position = offset; position < end;)
+        {
+            long stripe = position / unit;
+            int within = (int)(position - stripe * unit);
+            int piece = (int)Math.Min(unit - within, end - position);
+            long objectOffset = (stripe * DataShards + index) * unit + within;
+            long available = Math.Clamp(objectLength - objectOffset, 0, piece);
+            byte* target = destination + (position - offset);
+            if (available > 0) Buffer.MemoryCopy(source + objectOffset, target, piece, available);
+            if (available < piece) new Span<byte>(target + available, (int)(piece - available)).Clear();
+            position += piece;
+        }
+    }
 
     private int ValidateShardLength(int shardLength)
     {
@@ -316,8 +369,13 @@ public abstract unsafe class LinearCodec : IErasureCodec
         return shardLength;
     }
 
-    private DecodePlan GetPlan(BlockMask present, BlockMask wanted) =>
-        _plans.GetOrAdd((present, wanted), static (key, codec) => codec.BuildPlan(key.Present, key.Wanted), this);
+    private DecodePlan GetPlan(BlockMask present, BlockMask wanted)
+    {
+        if (_plans.TryGetValue((present, wanted), out var plan)) return plan;
+        // Wide codes have astronomically many erasure patterns: keep the cache bounded.
+        if (_plans.Count >= MaxCachedPlans) _plans.Clear();
+        return _plans.GetOrAdd((present, wanted), static (key, codec) => codec.BuildPlan(key.Present, key.Wanted), this);
+    }
 
     /// <summary>
     /// Picks the first k present blocks as inputs, inverts their generator rows, and derives a row per
@@ -350,4 +408,28 @@ public abstract unsafe class LinearCodec : IErasureCodec
     }
 
     private sealed record DecodePlan(int[] Inputs, int[] Outputs, CodingProgram Program);
+
+    /// <summary>The plan of each layout phase (stripe mod period) within one call, so the cache is asked once per phase.</summary>
+    private struct PhasePlans(int period)
+    {
+        private readonly DecodePlan?[]? _plans = period > 1 ? new DecodePlan?[period] : null;
+        private readonly bool[]? _known = period > 1 ? new bool[period] : null;
+        private DecodePlan? _single;
+        private bool _singleKnown;
+
+        public readonly DecodePlan? Get(int phase, bool bypass, out bool known)
+        {
+            if (bypass) { known = false; return null; }
+            if (_plans is null) { known = _singleKnown; return _single; }
+            known = _known![phase];
+            return _plans[phase];
+        }
+
+        public void Set(int phase, DecodePlan? plan)
+        {
+            if (_plans is null) { _single = plan; _singleKnown = true; return; }
+            _plans[phase] = plan;
+            _known![phase] = true;
+        }
+    }
 }

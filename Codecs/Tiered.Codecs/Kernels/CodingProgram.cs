@@ -46,6 +46,13 @@ internal sealed unsafe class CodingProgram
     }
 
     public int Rows { get; }
+
+    private static void XorSubset(byte** inputs, int[] sources, byte* output, nint length)
+    {
+        byte** selected = stackalloc byte*[sources.Length];
+        for (int i = 0; i < sources.Length; i++) selected[i] = inputs[sources[i]];
+        XorKernel.Xor(selected, sources.Length, output, length);
+    }
     public int Columns { get; }
 
     public void Execute(byte** inputs, byte** outputs, nint length)
@@ -53,14 +60,14 @@ internal sealed unsafe class CodingProgram
         if (length <= 0) return;
         foreach (var (output, input) in _copies)
             Buffer.MemoryCopy(inputs[input], outputs[output], length, length);
-        if (_xors.Length > 0)
+        foreach (var (output, sources) in _xors)
         {
-            byte** selected = stackalloc byte*[Columns];
-            foreach (var (output, sources) in _xors)
+            if (sources.Length == Columns)
             {
-                for (int i = 0; i < sources.Length; i++) selected[i] = inputs[sources[i]];
-                XorKernel.Xor(selected, sources.Length, outputs[output], length);
+                XorKernel.Xor(inputs, Columns, outputs[output], length);
+                continue;
             }
+            XorSubset(inputs, sources, outputs[output], length);
         }
         if (_general is not null)
         {

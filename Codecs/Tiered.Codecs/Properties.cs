@@ -1,0 +1,2 @@
+// The codecs stackalloc pointer tables on hot paths and always write them before reading.
+[module: System.Runtime.CompilerServices.SkipLocalsInit]
