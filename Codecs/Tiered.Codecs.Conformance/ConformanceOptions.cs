@@ -26,12 +26,6 @@ public sealed class ConformanceOptions
     /// <summary>The largest object the round-trip check encodes (default 4 MiB, capped at the codec's MaxObjectLength).</summary>
     public int LargeObjectLength { get; set; } = 4 << 20;
 
-    /// <summary>
-    /// The large object is cut to this many stripes (k × ShardAlignment bytes each) when that is smaller, so that codecs
-    /// with tiny stripe units are not walked stripe by stripe for millions of stripes (default 8192).
-    /// </summary>
-    public int LargeObjectMaxStripes { get; set; } = 8192;
-
     /// <summary>The largest object the erasure and verify checks use for each pattern (default 256 KiB).</summary>
     public int ErasureObjectLength { get; set; } = 256 << 10;
 
@@ -94,7 +88,6 @@ public sealed class ConformanceOptions
         if (ExhaustiveShardLimit < 1) throw new ArgumentOutOfRangeException(nameof(ExhaustiveShardLimit), ExhaustiveShardLimit, "ExhaustiveShardLimit must be at least 1.");
         if (SampledPatterns < 1) throw new ArgumentOutOfRangeException(nameof(SampledPatterns), SampledPatterns, "SampledPatterns must be at least 1.");
         if (LargeObjectLength < 0) throw new ArgumentOutOfRangeException(nameof(LargeObjectLength), LargeObjectLength, "LargeObjectLength cannot be negative.");
-        if (LargeObjectMaxStripes < 1) throw new ArgumentOutOfRangeException(nameof(LargeObjectMaxStripes), LargeObjectMaxStripes, "LargeObjectMaxStripes must be at least 1.");
         if (ErasureObjectLength < 1) throw new ArgumentOutOfRangeException(nameof(ErasureObjectLength), ErasureObjectLength, "ErasureObjectLength must be at least 1.");
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be at least 1.");
         if (RoundsPerThread < 1) throw new ArgumentOutOfRangeException(nameof(RoundsPerThread), RoundsPerThread, "RoundsPerThread must be at least 1.");

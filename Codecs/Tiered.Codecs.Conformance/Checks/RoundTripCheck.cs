@@ -17,10 +17,8 @@ internal static class RoundTripCheck
             lengths.AddRange([stripe * stripes - 1, stripe * stripes, stripe * stripes + 1]);
         lengths.Add(stripe / 2 + 1);
         lengths.Add(stripe * (c.N + 1) + stripe / 3 + 5);
-        // The large object, but no more than LargeObjectMaxStripes stripes (tiny stripe units make a stripe slow to walk).
-        long large = Math.Min(c.Options.LargeObjectLength, stripe * c.Options.LargeObjectMaxStripes);
-        lengths.Add(large);
-        lengths.Add(large + 1);
+        lengths.Add(c.Options.LargeObjectLength);
+        lengths.Add(c.Options.LargeObjectLength + 1L);
         lengths.AddRange(c.Options.ExtraLengths.Select(l => (long)l));
         long max = Math.Min(c.Codec.MaxObjectLength, Math.Max(c.Options.LargeObjectLength + 1L, c.Options.ExtraLengths.DefaultIfEmpty(0).Max()));
         return lengths.Where(l => l >= 0 && l <= max && l <= Array.MaxLength).Select(l => (int)l).Distinct().Order().ToArray();
