@@ -51,7 +51,8 @@ public static partial class CodecFactory
 
     private static int Positional(string spec, List<int> values, int index, int? fallback)
     {
-        int expectedMax = spec.StartsWith("rs", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("reed", StringComparison.OrdinalIgnoreCase) ? 2 : 1;
+        string trimmed = spec.TrimStart();
+        int expectedMax = trimmed.StartsWith("rs", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("reed", StringComparison.OrdinalIgnoreCase) ? 2 : 1;
         if (values.Count > expectedMax)
             throw new FormatException($"'{spec}': expected at most {expectedMax} numeric parameter(s), got {values.Count}.");
         if (index < values.Count) return values[index];

@@ -9,6 +9,8 @@ public class CodecFactoryTests
     [Theory]
     [InlineData("rs(10,4)", "rs(10,4)", 10, 4)]
     [InlineData("RS( 6 , 3 )", "rs(6,3)", 6, 3)]
+    [InlineData("  rs(10,4) ", "rs(10,4)", 10, 4)]
+    [InlineData(" reedsolomon(3,2)", "rs(3,2)", 3, 2)]
     [InlineData("reed-solomon(4,2)", "rs(4,2)", 4, 2)]
     [InlineData("rs(200,56)", "rs(200,56)", 200, 56)]
     [InlineData("replication", "replication(3)", 1, 2)]
