@@ -4,4 +4,5 @@ using Tiered.Cli.Commands;
 var root = new RootCommand("tiered: a fast, cheap memory cache tier built from serverless function instances.");
 root.Subcommands.Add(CodecCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(PlacementCommand.Create());
 return await root.Parse(args).InvokeAsync();
