@@ -25,6 +25,9 @@ public abstract unsafe class LinearCodec : IErasureCodec
 
     private const int MaxCachedPlans = 4096;
 
+    /// <summary>Object bytes handled per chunk of stripes in striped encode/decode.</summary>
+    private const int ChunkBytes = 256 * 1024;
+
     private readonly byte[] _generator;
     private readonly int[][] _stripeMaps;
     private readonly CodingProgram? _encode;
@@ -92,28 +95,48 @@ public abstract unsafe class LinearCodec : IErasureCodec
         ShardArguments.ValidateLengths(this, shards, default, shardLength, checkMissing: true, ShardArguments.LengthOf);
         if (shardLength == 0) return;
 
-        int k = DataShards, r = ParityShards, unit = UnitLength(shardLength), block = CodingBlock(shardLength);
+        int k = DataShards, r = ParityShards, unit = UnitLength(shardLength);
         byte** shardPtrs = stackalloc byte*[TotalShards];
         byte** inputs = stackalloc byte*[k];
         byte** outputs = stackalloc byte*[Math.Max(r, 1)];
         using var pins = PinnedShards.Pin(shards, shardPtrs);
         fixed (byte* src = source)
         {
-            for (int stripe = 0; stripe < shardLength / block; stripe++)
+            if (!IsRotating)
             {
-                int[] map = MapOf(stripe);
-                for (int offset = 0; offset < block; offset += SegmentBytes)
+                // Every data block of a segment is copied and its parity computed while the segment is in cache.
+                int[] map = _stripeMaps[0];
+                for (int offset = 0; offset < shardLength; offset += SegmentBytes)
                 {
-                    int length = Math.Min(SegmentBytes, block - offset);
-                    long at = (long)stripe * block + offset;
+                    int length = Math.Min(SegmentBytes, shardLength - offset);
                     for (int i = 0; i < k; i++)
                     {
-                        inputs[i] = shardPtrs[map[i]] + at;
-                        CopyFromObject(src, source.Length, inputs[i], i, at, length, unit);
+                        inputs[i] = shardPtrs[map[i]] + offset;
+                        CopyFromObject(src, source.Length, inputs[i], i, offset, length, unit);
                     }
                     if (_encode is null) continue;
-                    for (int p = 0; p < r; p++) outputs[p] = shardPtrs[map[k + p]] + at;
-                    _encode.Execute(inputs, outputs, length);
+                    for (int p = 0; p < r; p++) outputs[p] = shardPtrs[map[k + p]] + offset;
+                    _encode!.Execute(inputs, outputs, length);
+                }
+                return;
+            }
+
+            int stripes = shardLength / unit, chunk = ChunkStripes(unit);
+            for (int first = 0; first < stripes; first += chunk)
+            {
+                int last = Math.Min(first + chunk, stripes);
+                for (int stripe = first; stripe < last; stripe++)
+                {
+                    int[] map = MapOf(stripe);
+                    for (int i = 0; i < k; i++)
+                        CopyFromObject(src, source.Length, shardPtrs[map[i]] + (long)stripe * unit, i, (long)stripe * unit, unit, unit);
+                }
+                foreach (var batch in new StripeBatches(this, first, last, unit))
+                {
+                    int[] map = _stripeMaps[batch.Phase];
+                    for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[i]] + batch.Offset;
+                    for (int p = 0; p < r; p++) outputs[p] = shardPtrs[map[k + p]] + batch.Offset;
+                    _encode!.Execute(inputs, outputs, batch.Length, batch.Count, batch.Stride);
                 }
             }
         }
@@ -129,22 +152,17 @@ public abstract unsafe class LinearCodec : IErasureCodec
         int shardLength = ValidateShardLength(ShardArguments.ValidateLengths(this, shards, default, -1, checkMissing: true, ShardArguments.LengthOf));
         if (shardLength == 0 || _encode is null) return;
 
-        int k = DataShards, r = ParityShards, block = CodingBlock(shardLength);
+        int k = DataShards, r = ParityShards;
         byte** shardPtrs = stackalloc byte*[TotalShards];
         byte** inputs = stackalloc byte*[k];
         byte** outputs = stackalloc byte*[r];
         using var pins = PinnedShards.Pin(shards, shardPtrs);
-        for (int stripe = 0; stripe < shardLength / block; stripe++)
+        foreach (var batch in Batches(shardLength))
         {
-            int[] map = MapOf(stripe);
-            for (int offset = 0; offset < block; offset += SegmentBytes)
-            {
-                int length = Math.Min(SegmentBytes, block - offset);
-                long at = (long)stripe * block + offset;
-                for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[i]] + at;
-                for (int p = 0; p < r; p++) outputs[p] = shardPtrs[map[k + p]] + at;
-                _encode.Execute(inputs, outputs, length);
-            }
+            int[] map = _stripeMaps[batch.Phase];
+            for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[i]] + batch.Offset;
+            for (int p = 0; p < r; p++) outputs[p] = shardPtrs[map[k + p]] + batch.Offset;
+            _encode.Execute(inputs, outputs, batch.Length, batch.Count, batch.Stride);
         }
     }
 
@@ -156,80 +174,139 @@ public abstract unsafe class LinearCodec : IErasureCodec
         ShardArguments.ValidateLengths(this, shards, present, shardLength, checkMissing: false, ShardArguments.LengthOf);
         if (destination.Length == 0) return;
 
-        // Decoding walks the object stripe by stripe (a stripe unit per block), because that is how the
-        // object's bytes are interleaved over the shards.
-        int k = DataShards, r = ParityShards, block = UnitLength(shardLength);
-        long objectLength = destination.Length;
-        long stripeBytes = (long)block * k;
-        int stripes = (int)((objectLength + stripeBytes - 1) / stripeBytes);
-        int segmentCapacity = Math.Min(block, SegmentBytes);
         byte** shardPtrs = stackalloc byte*[TotalShards];
+        using var pins = PinnedShards.Pin(shards, present, shardPtrs);
+        fixed (byte* dst = destination)
+        {
+            if (StripeUnit == 0) DecodeUnstriped(shardPtrs, present, dst, destination.Length, shardLength);
+            else DecodeStriped(shardPtrs, present, dst, destination.Length, shardLength);
+        }
+    }
+
+    /// <summary>One tall stripe: data shard i is object bytes [i·S, (i+1)·S), so lost data is rebuilt straight into the destination.</summary>
+    private void DecodeUnstriped(byte** shardPtrs, ReadOnlySpan<bool> present, byte* dst, long objectLength, int shardLength)
+    {
+        int k = DataShards;
+        int[] map = _stripeMaps[0];
+        BlockMask presentBlocks = default, wanted = default;
+        for (int b = 0; b < TotalShards; b++)
+            if (present[map[b]]) presentBlocks.Set(b);
+        for (int i = 0; i < k; i++)
+            if (!presentBlocks.Contains(i) && (long)i * shardLength < objectLength) wanted.Set(i);
+        DecodePlan? plan = wanted.IsEmpty ? null : GetPlan(presentBlocks, wanted);
+
         byte** inputs = stackalloc byte*[k];
         byte** outputs = stackalloc byte*[k];
-        var phasePlans = new PhasePlans(_stripeMaps.Length);
         byte[]? scratch = null;
         MemoryHandle scratchPin = default;
-        using var pins = PinnedShards.Pin(shards, present, shardPtrs);
         try
         {
-            fixed (byte* dst = destination)
+            for (int offset = 0; offset < shardLength; offset += SegmentBytes)
             {
-                for (int stripe = 0; stripe < stripes; stripe++)
+                int length = Math.Min(SegmentBytes, shardLength - offset);
+                if (plan is not null)
+                {
+                    for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[plan.Inputs[i]]] + offset;
+                    bool anyPartial = false;
+                    for (int o = 0; o < plan.Outputs.Length; o++)
+                    {
+                        long objectOffset = (long)plan.Outputs[o] * shardLength + offset;
+                        if (objectOffset + length <= objectLength) { outputs[o] = dst + objectOffset; continue; }
+                        anyPartial = true;
+                        if (scratch is null)
+                        {
+                            scratch = ArrayPool<byte>.Shared.Rent(SegmentBytes * k);
+                            scratchPin = scratch.AsMemory().Pin();
+                        }
+                        outputs[o] = (byte*)scratchPin.Pointer + (long)o * SegmentBytes;
+                    }
+                    plan.Program.Execute(inputs, outputs, length);
+                    if (anyPartial)
+                    {
+                        for (int o = 0; o < plan.Outputs.Length; o++)
+                        {
+                            long objectOffset = (long)plan.Outputs[o] * shardLength + offset;
+                            long available = Math.Clamp(objectLength - objectOffset, 0, length);
+                            if (available < length && available > 0) Buffer.MemoryCopy(outputs[o], dst + objectOffset, available, available);
+                        }
+                    }
+                }
+                for (int i = 0; i < k; i++)
+                {
+                    if (!present[map[i]]) continue;
+                    long objectOffset = (long)i * shardLength + offset;
+                    long available = Math.Clamp(objectLength - objectOffset, 0, length);
+                    if (available > 0) Buffer.MemoryCopy(shardPtrs[map[i]] + offset, dst + objectOffset, available, available);
+                }
+            }
+        }
+        finally
+        {
+            scratchPin.Dispose();
+            if (scratch is not null) ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Striped layouts, a cache-sized chunk of stripes at a time: lost data blocks are rebuilt phase by phase
+    /// into scratch laid out like the shards (so one kernel call covers every stripe of a phase), then every
+    /// data block is copied to its place in the object.
+    /// </summary>
+    private void DecodeStriped(byte** shardPtrs, ReadOnlySpan<bool> present, byte* dst, long objectLength, int shardLength)
+    {
+        int k = DataShards, unit = StripeUnit;
+        long stripeBytes = (long)unit * k;
+        int stripes = (int)((objectLength + stripeBytes - 1) / stripeBytes);
+        int chunk = ChunkStripes(unit);
+        int missingShards = 0;
+        for (int i = 0; i < TotalShards; i++) if (!present[i]) missingShards++;
+
+        var plans = new DecodePlan?[_stripeMaps.Length];
+        for (int phase = 0; phase < plans.Length; phase++)
+        {
+            int[] map = _stripeMaps[phase];
+            BlockMask presentBlocks = default, wanted = default;
+            for (int b = 0; b < TotalShards; b++) if (present[map[b]]) presentBlocks.Set(b);
+            for (int i = 0; i < k; i++) if (!presentBlocks.Contains(i)) wanted.Set(i);
+            plans[phase] = wanted.IsEmpty ? null : GetPlan(presentBlocks, wanted);
+        }
+
+        long scratchRow = (long)chunk * unit;
+        byte[]? scratch = missingShards == 0 ? null : ArrayPool<byte>.Shared.Rent(checked((int)(scratchRow * missingShards)));
+        MemoryHandle scratchPin = scratch is null ? default : scratch.AsMemory().Pin();
+        byte* scratchBase = (byte*)scratchPin.Pointer;
+        byte** inputs = stackalloc byte*[k];
+        byte** outputs = stackalloc byte*[Math.Max(missingShards, 1)];
+        try
+        {
+            for (int first = 0; first < stripes; first += chunk)
+            {
+                int last = Math.Min(first + chunk, stripes);
+                if (scratch is not null)
+                {
+                    foreach (var batch in new StripeBatches(this, first, last, unit))
+                    {
+                        var plan = plans[batch.Phase];
+                        if (plan is null) continue;
+                        int[] map = _stripeMaps[batch.Phase];
+                        for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[plan.Inputs[i]]] + batch.Offset;
+                        for (int o = 0; o < plan.Outputs.Length; o++) outputs[o] = scratchBase + o * scratchRow + (batch.Offset - (long)first * unit);
+                        plan.Program.Execute(inputs, outputs, batch.Length, batch.Count, batch.Stride);
+                    }
+                }
+                for (int stripe = first; stripe < last; stripe++)
                 {
                     int[] map = MapOf(stripe);
-                    bool lastStripe = stripe == stripes - 1;
-                    DecodePlan? plan = phasePlans.Get(stripe % _stripeMaps.Length, lastStripe, out bool known);
-                    if (!known)
+                    var plan = plans[stripe % plans.Length];
+                    for (int i = 0; i < k; i++)
                     {
-                        BlockMask presentBlocks = default, wanted = default;
-                        for (int b = 0; b < TotalShards; b++)
-                            if (present[map[b]]) presentBlocks.Set(b);
-                        for (int i = 0; i < k; i++)
-                            if (!presentBlocks.Contains(i) && ((long)stripe * k + i) * block < objectLength) wanted.Set(i);
-                        plan = wanted.IsEmpty ? null : GetPlan(presentBlocks, wanted);
-                        // The last stripe may want fewer blocks (the object ends inside it), so it is not cached.
-                        if (!lastStripe) phasePlans.Set(stripe % _stripeMaps.Length, plan);
-                    }
-
-                    for (int offset = 0; offset < block; offset += SegmentBytes)
-                    {
-                        int length = Math.Min(SegmentBytes, block - offset);
-                        long at = (long)stripe * block + offset;
-                        if (plan is not null)
-                        {
-                            for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[plan.Inputs[i]]] + at;
-                            bool anyPartial = false;
-                            for (int o = 0; o < plan.Outputs.Length; o++)
-                            {
-                                long objectOffset = ((long)stripe * k + plan.Outputs[o]) * block + offset;
-                                if (objectOffset + length <= objectLength) { outputs[o] = dst + objectOffset; continue; }
-                                anyPartial = true;
-                                if (scratch is null)
-                                {
-                                    scratch = ArrayPool<byte>.Shared.Rent(segmentCapacity * k);
-                                    scratchPin = scratch.AsMemory().Pin();
-                                }
-                                outputs[o] = (byte*)scratchPin.Pointer + (long)o * segmentCapacity;
-                            }
-                            plan.Program.Execute(inputs, outputs, length);
-                            if (anyPartial)
-                            {
-                                for (int o = 0; o < plan.Outputs.Length; o++)
-                                {
-                                    long objectOffset = ((long)stripe * k + plan.Outputs[o]) * block + offset;
-                                    long available = Math.Clamp(objectLength - objectOffset, 0, length);
-                                    if (available < length && available > 0) Buffer.MemoryCopy(outputs[o], dst + objectOffset, available, available);
-                                }
-                            }
-                        }
-                        for (int i = 0; i < k; i++)
-                        {
-                            byte* shard = shardPtrs[map[i]];
-                            if (shard is null || !present[map[i]]) continue;
-                            long objectOffset = ((long)stripe * k + i) * block + offset;
-                            long available = Math.Clamp(objectLength - objectOffset, 0, length);
-                            if (available > 0) Buffer.MemoryCopy(shard + at, dst + objectOffset, available, available);
-                        }
+                        long objectOffset = ((long)stripe * k + i) * unit;
+                        long available = Math.Clamp(objectLength - objectOffset, 0, unit);
+                        if (available <= 0) break;
+                        byte* from = present[map[i]]
+                            ? shardPtrs[map[i]] + (long)stripe * unit
+                            : scratchBase + Array.IndexOf(plan!.Outputs, i) * scratchRow + (long)(stripe - first) * unit;
+                        Buffer.MemoryCopy(from, dst + objectOffset, available, available);
                     }
                 }
             }
@@ -251,36 +328,32 @@ public abstract unsafe class LinearCodec : IErasureCodec
                 throw new ArgumentException($"{Name}: missing shard {i} has a {shards[i].Length}-byte buffer but the shards are {shardLength} bytes.", nameof(shards));
         if (missing == 0 || shardLength == 0) return;
 
-        int k = DataShards, r = ParityShards, block = CodingBlock(shardLength);
+        int k = DataShards;
+        var plans = new DecodePlan?[_stripeMaps.Length];
+        for (int phase = 0; phase < plans.Length; phase++)
+        {
+            int[] map = _stripeMaps[phase];
+            BlockMask presentBlocks = default, wanted = default;
+            for (int b = 0; b < TotalShards; b++)
+            {
+                if (present[map[b]]) presentBlocks.Set(b);
+                else if (!dataOnly || map[b] < k) wanted.Set(b);
+            }
+            plans[phase] = wanted.IsEmpty ? null : GetPlan(presentBlocks, wanted);
+        }
+
         byte** shardPtrs = stackalloc byte*[TotalShards];
         byte** inputs = stackalloc byte*[k];
         byte** outputs = stackalloc byte*[TotalShards];
-        var phasePlans = new PhasePlans(_stripeMaps.Length);
         using var pins = PinnedShards.Pin(shards, shardPtrs);
-        for (int stripe = 0; stripe < shardLength / block; stripe++)
+        foreach (var batch in Batches(shardLength))
         {
-            int[] map = MapOf(stripe);
-            DecodePlan? plan = phasePlans.Get(stripe % _stripeMaps.Length, false, out bool known);
-            if (!known)
-            {
-                BlockMask presentBlocks = default, wanted = default;
-                for (int b = 0; b < TotalShards; b++)
-                {
-                    if (present[map[b]]) presentBlocks.Set(b);
-                    else if (!dataOnly || map[b] < k) wanted.Set(b);
-                }
-                plan = wanted.IsEmpty ? null : GetPlan(presentBlocks, wanted);
-                phasePlans.Set(stripe % _stripeMaps.Length, plan);
-            }
+            var plan = plans[batch.Phase];
             if (plan is null) continue;
-            for (int offset = 0; offset < block; offset += SegmentBytes)
-            {
-                int length = Math.Min(SegmentBytes, block - offset);
-                long at = (long)stripe * block + offset;
-                for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[plan.Inputs[i]]] + at;
-                for (int o = 0; o < plan.Outputs.Length; o++) outputs[o] = shardPtrs[map[plan.Outputs[o]]] + at;
-                plan.Program.Execute(inputs, outputs, length);
-            }
+            int[] map = _stripeMaps[batch.Phase];
+            for (int i = 0; i < k; i++) inputs[i] = shardPtrs[map[plan.Inputs[i]]] + batch.Offset;
+            for (int o = 0; o < plan.Outputs.Length; o++) outputs[o] = shardPtrs[map[plan.Outputs[o]]] + batch.Offset;
+            plan.Program.Execute(inputs, outputs, batch.Length, batch.Count, batch.Stride);
         }
     }
 
@@ -337,7 +410,22 @@ public abstract unsafe class LinearCodec : IErasureCodec
     /// The height over which one set of block-to-shard pointers holds. With a fixed layout every stripe puts
     /// block b on shard b at the same offset, so the code applies to whole shards at once, stripes or not.
     /// </summary>
-    private int CodingBlock(int shardLength) => _stripeMaps.Length > 1 ? StripeUnit : shardLength;
+    private int CodingBlock(int shardLength) => IsRotating ? StripeUnit : shardLength;
+
+    /// <summary>Whether the block-to-shard map changes from stripe to stripe (RAID-5/6).</summary>
+    private bool IsRotating => _stripeMaps.Length > 1;
+
+    /// <summary>Stripes handled together: a whole number of layout periods holding about <see cref="ChunkBytes"/> of data.</summary>
+    private int ChunkStripes(int unit)
+    {
+        int period = _stripeMaps.Length;
+        long periods = Math.Max(1, ChunkBytes / ((long)unit * DataShards * period));
+        return (int)Math.Min(periods * period, int.MaxValue / 2);
+    }
+
+    /// <summary>The kernel calls that cover whole shards of <paramref name="shardLength"/> bytes.</summary>
+    private StripeBatches Batches(int shardLength) =>
+        IsRotating ? new StripeBatches(this, 0, shardLength / StripeUnit, StripeUnit) : StripeBatches.Tall(shardLength, SegmentBytes);
 
     private int[] MapOf(int stripe) => _stripeMaps[stripe % _stripeMaps.Length];
 
@@ -409,27 +497,65 @@ public abstract unsafe class LinearCodec : IErasureCodec
 
     private sealed record DecodePlan(int[] Inputs, int[] Outputs, CodingProgram Program);
 
-    /// <summary>The plan of each layout phase (stripe mod period) within one call, so the cache is asked once per phase.</summary>
-    private struct PhasePlans(int period)
-    {
-        private readonly DecodePlan?[]? _plans = period > 1 ? new DecodePlan?[period] : null;
-        private readonly bool[]? _known = period > 1 ? new bool[period] : null;
-        private DecodePlan? _single;
-        private bool _singleKnown;
+    /// <summary>One kernel call: <see cref="Count"/> blocks of <see cref="Length"/> bytes, <see cref="Stride"/> apart, from <see cref="Offset"/>.</summary>
+    private readonly record struct StripeBatch(int Phase, long Offset, int Length, int Count, nint Stride);
 
-        public readonly DecodePlan? Get(int phase, bool bypass, out bool known)
+    /// <summary>
+    /// The kernel calls covering stripes [first, last): for a rotating layout, one per phase (every stripe
+    /// whose block-to-shard map is the same, <c>period × unit</c> bytes apart); for a tall stripe, its segments.
+    /// </summary>
+    private struct StripeBatches
+    {
+        private readonly int _period, _first, _last, _unit;
+        private readonly long _tallLength;
+        private int _phase;
+
+        public StripeBatches(LinearCodec codec, int first, int last, int unit)
         {
-            if (bypass) { known = false; return null; }
-            if (_plans is null) { known = _singleKnown; return _single; }
-            known = _known![phase];
-            return _plans[phase];
+            _period = codec._stripeMaps.Length;
+            _first = first;
+            _last = last;
+            _unit = unit;
+            _phase = -1;
         }
 
-        public void Set(int phase, DecodePlan? plan)
+        private StripeBatches(long tallLength, int segment)
         {
-            if (_plans is null) { _single = plan; _singleKnown = true; return; }
-            _plans[phase] = plan;
-            _known![phase] = true;
+            _tallLength = tallLength;
+            _unit = segment;
+            _phase = -1;
+        }
+
+        public static StripeBatches Tall(int shardLength, int segment) => new(shardLength, segment);
+
+        public StripeBatch Current { get; private set; }
+
+        public readonly StripeBatches GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_tallLength > 0)
+            {
+                // Phase 0 covers the whole segments, phase 1 the tail segment if any.
+                int full = (int)(_tallLength / _unit);
+                int tail = (int)(_tallLength - (long)full * _unit);
+                while (++_phase < 2)
+                {
+                    if (_phase == 0 && full > 0) { Current = new(0, 0, _unit, full, _unit); return true; }
+                    if (_phase == 1 && tail > 0) { Current = new(0, (long)full * _unit, tail, 1, 0); return true; }
+                }
+                return false;
+            }
+            while (++_phase < _period)
+            {
+                int start = _first + _phase;
+                if (start >= _last) return false;
+                int count = (_last - start + _period - 1) / _period;
+                // Stripe `start` has phase (start mod period); the chunk starts on a period boundary.
+                Current = new(start % _period, (long)start * _unit, _unit, count, (nint)_period * _unit);
+                return true;
+            }
+            return false;
         }
     }
 }

@@ -47,33 +47,37 @@ internal sealed unsafe class CodingProgram
 
     public int Rows { get; }
 
-    private static void XorSubset(byte** inputs, int[] sources, byte* output, nint length)
+    private static void XorSubset(byte** inputs, int[] sources, byte* output, nint length, int count, nint stride)
     {
         byte** selected = stackalloc byte*[sources.Length];
         for (int i = 0; i < sources.Length; i++) selected[i] = inputs[sources[i]];
-        XorKernel.Xor(selected, sources.Length, output, length);
+        XorKernel.Xor(selected, sources.Length, output, length, count, stride);
     }
     public int Columns { get; }
 
-    public void Execute(byte** inputs, byte** outputs, nint length)
+    public void Execute(byte** inputs, byte** outputs, nint length) => Execute(inputs, outputs, length, 1, 0);
+
+    /// <summary>Runs over <paramref name="count"/> blocks, block j starting <paramref name="stride"/>·j bytes after every pointer.</summary>
+    public void Execute(byte** inputs, byte** outputs, nint length, int count, nint stride)
     {
-        if (length <= 0) return;
+        if (length <= 0 || count <= 0) return;
         foreach (var (output, input) in _copies)
-            Buffer.MemoryCopy(inputs[input], outputs[output], length, length);
+            for (int j = 0; j < count; j++)
+                Buffer.MemoryCopy(inputs[input] + j * stride, outputs[output] + j * stride, length, length);
         foreach (var (output, sources) in _xors)
         {
             if (sources.Length == Columns)
             {
-                XorKernel.Xor(inputs, Columns, outputs[output], length);
+                XorKernel.Xor(inputs, Columns, outputs[output], length, count, stride);
                 continue;
             }
-            XorSubset(inputs, sources, outputs[output], length);
+            XorSubset(inputs, sources, outputs[output], length, count, stride);
         }
         if (_general is not null)
         {
             byte** generalOutputs = stackalloc byte*[_generalOutputs.Length];
             for (int i = 0; i < _generalOutputs.Length; i++) generalOutputs[i] = outputs[_generalOutputs[i]];
-            _general.Kernel.Multiply(_general, inputs, generalOutputs, length);
+            _general.Kernel.Multiply(_general, inputs, generalOutputs, length, count, stride);
         }
     }
 }

@@ -59,7 +59,14 @@ public abstract unsafe class GaloisKernel
     }
 
     /// <summary>outputs[r][0..length) = Σ_c m[r,c]·inputs[c][0..length). Outputs must not overlap inputs.</summary>
-    public abstract void Multiply(KernelMatrix matrix, byte** inputs, byte** outputs, nint length);
+    public void Multiply(KernelMatrix matrix, byte** inputs, byte** outputs, nint length) => Multiply(matrix, inputs, outputs, length, 1, 0);
+
+    /// <summary>
+    /// The same over <paramref name="count"/> blocks of <paramref name="length"/> bytes, block j starting
+    /// <paramref name="stride"/>·j bytes after every pointer: one call for all the stripes of a RAID layout
+    /// that share a block-to-shard map.
+    /// </summary>
+    public abstract void Multiply(KernelMatrix matrix, byte** inputs, byte** outputs, nint length, int count, nint stride);
 
     /// <summary>The same as the pointer overload, over managed buffers (all of one length).</summary>
     public void Multiply(KernelMatrix matrix, ReadOnlySpan<ReadOnlyMemory<byte>> inputs, ReadOnlySpan<Memory<byte>> outputs)

@@ -10,6 +10,9 @@ internal sealed unsafe class ScalarGaloisKernel : GaloisKernel
 
     internal override void WriteTable(byte coefficient, Span<byte> table) => table[0] = coefficient;
 
-    public override void Multiply(KernelMatrix matrix, byte** inputs, byte** outputs, nint length) =>
-        MultiplyScalar(matrix, inputs, outputs, 0, length);
+    public override void Multiply(KernelMatrix matrix, byte** inputs, byte** outputs, nint length, int count, nint stride)
+    {
+        for (int j = 0; j < count; j++)
+            MultiplyScalar(matrix, inputs, outputs, j * stride, j * stride + length);
+    }
 }

@@ -21,24 +21,31 @@ internal sealed unsafe class VectorGaloisKernel<TOps, TVector>(string name) : Ga
     internal override int TableStride => TOps.TableStride;
     internal override void WriteTable(byte coefficient, Span<byte> table) => TOps.WriteTable(coefficient, table);
 
-    public override void Multiply(KernelMatrix matrix, byte** inputs, byte** outputs, nint length)
+    public override void Multiply(KernelMatrix matrix, byte** inputs, byte** outputs, nint length, int count, nint stride)
+    {
+        nint vectorLength = length - length % TOps.Width;
+        for (int j = 0; j < count; j++)
+        {
+            nint first = j * stride;
+            if (vectorLength > 0) MultiplyVectors(matrix, inputs, outputs, first, first + vectorLength);
+            if (vectorLength < length) MultiplyScalar(matrix, inputs, outputs, first + vectorLength, first + length);
+        }
+    }
+
+    private static void MultiplyVectors(KernelMatrix matrix, byte** inputs, byte** outputs, nint from, nint to)
     {
         int rows = matrix.Rows, columns = matrix.Columns, stride = TOps.TableStride;
-        nint width = TOps.Width;
-        nint vectorEnd = length - length % width;
         byte* tables = matrix.Tables;
-
-        nint block = rows <= RowsPerGroup ? Math.Max(vectorEnd, 1) : ColumnBlockBytes;
-        for (nint start = 0; start < vectorEnd; start += block)
+        nint columnStep = rows * stride;
+        nint block = rows <= RowsPerGroup ? to - from : ColumnBlockBytes;
+        for (nint start = from; start < to; start += block)
         {
-            nint end = Math.Min(start + block, vectorEnd);
+            nint end = Math.Min(start + block, to);
             for (int row = 0; row < rows; row += RowsPerGroup)
             {
-                int groupRows = Math.Min(RowsPerGroup, rows - row);
                 // Tables are [column][row]: the group's first table, then columns are `rows * stride` apart.
                 byte* groupTables = tables + row * stride;
-                nint columnStep = rows * stride;
-                switch (groupRows)
+                switch (Math.Min(RowsPerGroup, rows - row))
                 {
                     case 4: Rows4(groupTables, columnStep, inputs, columns, outputs + row, start, end); break;
                     case 3: Rows3(groupTables, columnStep, inputs, columns, outputs + row, start, end); break;
@@ -47,7 +54,6 @@ internal sealed unsafe class VectorGaloisKernel<TOps, TVector>(string name) : Ga
                 }
             }
         }
-        if (vectorEnd < length) MultiplyScalar(matrix, inputs, outputs, vectorEnd, length);
     }
 
     // Each RowsN walks positions in steps of a few vectors and, inside, the input columns two at a time so that

@@ -9,14 +9,21 @@ public static unsafe class XorKernel
     public static string Name =>
         Vector512.IsHardwareAccelerated ? "xor-512" : Vector256.IsHardwareAccelerated ? "xor-256" : Vector128.IsHardwareAccelerated ? "xor-128" : "xor-64";
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Xor(byte** inputs, int count, byte* output, nint length)
+    public static void Xor(byte** inputs, int count, byte* output, nint length) => Xor(inputs, count, output, length, 1, 0);
+
+    /// <summary>The same over <paramref name="blocks"/> blocks, block j starting <paramref name="stride"/>·j bytes after every pointer.</summary>
+    public static void Xor(byte** inputs, int count, byte* output, nint length, int blocks, nint stride)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "XOR needs at least one input.");
-        nint pos = 0;
+        for (int j = 0; j < blocks; j++) XorRange(inputs, count, output, j * stride, j * stride + length);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void XorRange(byte** inputs, int count, byte* output, nint pos, nint end)
+    {
         if (Vector512.IsHardwareAccelerated)
         {
-            for (; pos + 256 <= length; pos += 256)
+            for (; pos + 256 <= end; pos += 256)
             {
                 byte* p = inputs[0] + pos;
                 var a = Vector512.Load(p); var b = Vector512.Load(p + 64); var c = Vector512.Load(p + 128); var d = Vector512.Load(p + 192);
@@ -30,20 +37,20 @@ public static unsafe class XorKernel
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; pos + 32 <= length; pos += 32)
+            for (; pos + 32 <= end; pos += 32)
             {
                 var a = Vector256.Load(inputs[0] + pos);
                 for (int i = 1; i < count; i++) a ^= Vector256.Load(inputs[i] + pos);
                 a.Store(output + pos);
             }
         }
-        for (; pos + 8 <= length; pos += 8)
+        for (; pos + 8 <= end; pos += 8)
         {
             ulong a = *(ulong*)(inputs[0] + pos);
             for (int i = 1; i < count; i++) a ^= *(ulong*)(inputs[i] + pos);
             *(ulong*)(output + pos) = a;
         }
-        for (; pos < length; pos++)
+        for (; pos < end; pos++)
         {
             byte a = inputs[0][pos];
             for (int i = 1; i < count; i++) a ^= inputs[i][pos];
