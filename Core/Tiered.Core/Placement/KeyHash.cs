@@ -73,7 +73,10 @@ public static class KeyHash
     public static ulong ForSlot(ulong keyHash, int slot, int attempt = 0) =>
         Mix(keyHash + Mix((ulong)(slot + 1) * Golden + (ulong)attempt));
 
-    /// <summary>Maps a 64-bit hash to a double in the open interval (0, 1) using its top 53 bits.</summary>
+    /// <summary>
+    /// Maps a 64-bit hash to a double in the open interval (0, 1): <c>(top 52 bits + ½) / 2⁵²</c>. Every value is exact,
+    /// so neither 0 nor 1 can occur (with 53 bits the largest would round up to 1).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double ToUnitInterval(ulong hash) => ((hash >> 11) + 0.5) * (1.0 / (1UL << 53));
+    public static double ToUnitInterval(ulong hash) => ((hash >> 12) + 0.5) * (1.0 / (1UL << 52));
 }

@@ -29,9 +29,10 @@ public static class PlacementStatistics
     /// <param name="weights">Node weights (n of them), or null for weight 1 everywhere.</param>
     /// <param name="chunksPerKey">1 to place keys; k+r to place each key's chunks on distinct nodes.</param>
     /// <param name="progress">Receives a line before each long step, or null.</param>
+    /// <param name="timeLookups">Time single-threaded lookups (about a second); when false <see cref="PlacementReport.NanosecondsPerLookup"/> is NaN.</param>
     /// <exception cref="ArgumentException">bad counts or weights.</exception>
     public static PlacementReport Measure(Func<SnapshotPlacement<string>> create, int nodes, ulong[] keyHashes,
-        IReadOnlyList<double>? weights = null, int chunksPerKey = 1, Action<string>? progress = null)
+        IReadOnlyList<double>? weights = null, int chunksPerKey = 1, Action<string>? progress = null, bool timeLookups = true)
     {
         ArgumentNullException.ThrowIfNull(create);
         ArgumentNullException.ThrowIfNull(keyHashes);
@@ -52,7 +53,7 @@ public static class PlacementStatistics
         string strategy = create().Name;
         progress?.Invoke($"{strategy}: placing {keyHashes.Length:N0} keys{(chunksPerKey > 1 ? $" × {chunksPerKey} chunks" : "")} on {nodes} nodes");
         var before = Build(nodes);
-        var (baseline, nanoseconds) = Assign(before, keyHashes, chunksPerKey, timed: true);
+        var (baseline, nanoseconds) = Assign(before, keyHashes, chunksPerKey, timed: timeLookups);
 
         progress?.Invoke($"{strategy}: adding {NodeName(nodes)}");
         var grown = Build(nodes);
@@ -105,11 +106,11 @@ public static class PlacementStatistics
             // Bounded loads depend on the order of requests: every key is acquired in order and held.
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < keys.Length; i++) result[i] = numberOf[snapshot.IndexOf(bounded.Acquire(keys[i]))];
-            return (result, Stopwatch.GetElapsedTime(start).TotalNanoseconds / keys.Length);
+            return (result, timed ? Stopwatch.GetElapsedTime(start).TotalNanoseconds / keys.Length : double.NaN);
         }
 
         Parallel.For(0, (keys.Length + 4095) / 4096, block => AssignRange(snapshot, numberOf, keys, chunks, result, block * 4096, Math.Min(keys.Length, block * 4096 + 4096)));
-        return (result, timed ? TimeLookups(snapshot, numberOf, keys, chunks) : 0);
+        return (result, timed ? TimeLookups(snapshot, numberOf, keys, chunks) : double.NaN);
     }
 
     /// <summary>
