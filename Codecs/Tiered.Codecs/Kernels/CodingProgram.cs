@@ -10,6 +10,7 @@ internal sealed unsafe class CodingProgram
     private readonly (int Output, int[] Inputs)[] _xors;
     private readonly int[] _generalOutputs;
     private readonly KernelMatrix? _general;
+    private readonly bool _fusedXorAndGeneral;
 
     public CodingProgram(GaloisKernel kernel, ReadOnlySpan<byte> coefficients, int rows, int columns)
     {
@@ -33,6 +34,7 @@ internal sealed unsafe class CodingProgram
             else if (onlyOnes && nonZero.Count > 1) xors.Add((r, nonZero.ToArray()));
             else general.Add(r);
         }
+        _fusedXorAndGeneral = copies.Count == 0 && xors.Count == 1 && xors[0].Item2.Length == columns && general.Count == 1;
         _copies = copies.ToArray();
         _xors = xors.ToArray();
         _generalOutputs = general.ToArray();
@@ -64,6 +66,12 @@ internal sealed unsafe class CodingProgram
         foreach (var (output, input) in _copies)
             for (int j = 0; j < count; j++)
                 Buffer.MemoryCopy(inputs[input] + j * stride, outputs[output] + j * stride, length, length);
+        if (_fusedXorAndGeneral)
+        {
+            // RAID-6: P (all ones) and Q together in one pass over the inputs.
+            _general!.Kernel.MultiplyWithXor(_general, inputs, outputs[_xors[0].Output], outputs[_generalOutputs[0]], length, count, stride);
+            return;
+        }
         foreach (var (output, sources) in _xors)
         {
             if (sources.Length == Columns)

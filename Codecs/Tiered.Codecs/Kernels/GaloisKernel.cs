@@ -68,6 +68,16 @@ public abstract unsafe class GaloisKernel
     /// </summary>
     public abstract void Multiply(KernelMatrix matrix, byte** inputs, byte** outputs, nint length, int count, nint stride);
 
+    /// <summary>
+    /// RAID-6 style P+Q in one pass over the inputs: <paramref name="xorOutput"/> = ⊕ inputs and
+    /// <paramref name="output"/> = Σ row[c]·inputs[c], for a one-row <paramref name="row"/> over every input.
+    /// </summary>
+    public virtual void MultiplyWithXor(KernelMatrix row, byte** inputs, byte* xorOutput, byte* output, nint length, int count, nint stride)
+    {
+        XorKernel.Xor(inputs, row.Columns, xorOutput, length, count, stride);
+        Multiply(row, inputs, &output, length, count, stride);
+    }
+
     /// <summary>The same as the pointer overload, over managed buffers (all of one length).</summary>
     public void Multiply(KernelMatrix matrix, ReadOnlySpan<ReadOnlyMemory<byte>> inputs, ReadOnlySpan<Memory<byte>> outputs)
     {

@@ -32,6 +32,58 @@ internal sealed unsafe class VectorGaloisKernel<TOps, TVector>(string name) : Ga
         }
     }
 
+    public override void MultiplyWithXor(KernelMatrix row, byte** inputs, byte* xorOutput, byte* output, nint length, int count, nint stride)
+    {
+        if (row.Rows != 1) throw new ArgumentException("MultiplyWithXor takes a one-row matrix.", nameof(row));
+        nint vectorLength = length - length % TOps.Width;
+        for (int j = 0; j < count; j++)
+        {
+            nint first = j * stride;
+            if (vectorLength > 0) RowsXorPlusOne(row.Tables, TOps.TableStride, inputs, row.Columns, xorOutput, output, first, first + vectorLength);
+            if (vectorLength < length)
+            {
+                XorKernel.Xor(inputs, row.Columns, xorOutput + first + vectorLength, length - vectorLength, 1, 0, first + vectorLength);
+                MultiplyScalar(row, inputs, &output, first + vectorLength, first + length);
+            }
+        }
+    }
+
+    /// <summary>P = ⊕ inputs and Q = Σ t[c]·inputs[c] from one load of each input vector, two columns per step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RowsXorPlusOne(byte* tables, nint columnStep, byte** inputs, int columns, byte* xorOutput, byte* output, nint start, nint end)
+    {
+        nint width = TOps.Width;
+        bool odd = (columns & 1) != 0;
+        for (nint pos = start; pos < end; pos += width)
+        {
+            byte* t = tables;
+            TVector p, q;
+            int c;
+            if (odd)
+            {
+                p = TOps.Load(inputs[0] + pos);
+                q = TOps.Multiply(p, t);
+                t += columnStep;
+                c = 1;
+            }
+            else
+            {
+                p = q = default;
+                c = 0;
+            }
+            for (; c < columns; c += 2)
+            {
+                var d = TOps.Load(inputs[c] + pos);
+                var f = TOps.Load(inputs[c + 1] + pos);
+                p = TOps.Xor3(p, d, f);
+                q = TOps.Xor3(q, TOps.Multiply(d, t), TOps.Multiply(f, t + columnStep));
+                t += 2 * columnStep;
+            }
+            TOps.Store(xorOutput + pos, p);
+            TOps.Store(output + pos, q);
+        }
+    }
+
     private static void MultiplyVectors(KernelMatrix matrix, byte** inputs, byte** outputs, nint from, nint to)
     {
         int rows = matrix.Rows, columns = matrix.Columns, stride = TOps.TableStride;

@@ -18,6 +18,17 @@ public static unsafe class XorKernel
         for (int j = 0; j < blocks; j++) XorRange(inputs, count, output, j * stride, j * stride + length);
     }
 
+    /// <summary>XOR of the inputs' bytes [inputOffset, inputOffset+length) into output[0..length).</summary>
+    internal static void Xor(byte** inputs, int count, byte* output, nint length, int blocks, nint stride, nint inputOffset)
+    {
+        for (nint i = 0; i < length; i++)
+        {
+            byte a = inputs[0][inputOffset + i];
+            for (int c = 1; c < count; c++) a ^= inputs[c][inputOffset + i];
+            output[i] = a;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void XorRange(byte** inputs, int count, byte* output, nint pos, nint end)
     {
