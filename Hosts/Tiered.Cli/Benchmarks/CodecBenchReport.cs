@@ -28,7 +28,7 @@ internal sealed record CodecBenchReport(
         text.AppendLine($"tiered bench codecs — {Date:yyyy-MM-dd HH:mm zzz}{(Quick ? " (--quick)" : "")}");
         text.AppendLine($"CPU: {Cpu} ({Environment.ProcessorCount} logical CPUs; {VectorFeatures}); {Runtime}");
         text.AppendLine($"GF kernel: {GfKernel}; XOR kernel: {XorKernel}; ISA-L: {(IsaLLibrary is null ? $"not measured ({IsaLMissingReason})" : IsaLLibrary)}");
-        text.AppendLine(Invariant($"Method: one thread, cache-hot (same buffers reused), {Settings.Warmup.TotalMilliseconds:F0} ms warm-up, best of {Settings.Rounds} rounds of ≥ {Settings.Round.TotalMilliseconds:F0} ms; GB/s = 10^9 bytes of object data (k × shard) per second."));
+        text.AppendLine(Invariant($"Method: one thread, cache-hot (same buffers reused), {Settings.Warmup.TotalMilliseconds:F0} ms warm-up, best of {Settings.Rounds} rounds of ≥ {Settings.Round.TotalMilliseconds:F0} ms (Tiered and ISA-L rounds alternate); GB/s = 10^9 bytes of object data (k × shard) per second."));
         text.AppendLine("encode/decode = shard level (EncodeParity / Reconstruct(dataOnly) vs ec_encode_data, xor_gen, pq_gen; ISA-L decode includes gf_invert_matrix + ec_init_tables);");
         text.AppendLine("(object) = object-level Encode/Decode incl. the copy (ISA-L column: memcpy + the same ISA-L call). lost = data shards rebuilt.");
         return text.ToString();

@@ -46,8 +46,7 @@ internal static class CodecBenchRunner
                         CodecOperation.EncodeObject => tiered.EncodeObject,
                         _ => tiered.DecodeObject,
                     };
-                    var tieredThroughput = ThroughputMeter.Measure(tieredOperation, tiered.BytesPerOperation, options.Settings);
-                    Throughput? nativeThroughput = null;
+                    var measured = new List<(Action, long)> { (tieredOperation, tiered.BytesPerOperation) };
                     if (native is not null)
                     {
                         Action nativeOperation = operation switch
@@ -57,8 +56,11 @@ internal static class CodecBenchRunner
                             CodecOperation.EncodeObject => native.EncodeObject,
                             _ => native.DecodeObject,
                         };
-                        nativeThroughput = ThroughputMeter.Measure(nativeOperation, native.BytesPerOperation, options.Settings);
+                        measured.Add((nativeOperation, native.BytesPerOperation));
                     }
+                    var throughputs = ThroughputMeter.MeasureInterleaved(measured, options.Settings);
+                    var tieredThroughput = throughputs[0];
+                    Throughput? nativeThroughput = throughputs.Length > 1 ? throughputs[1] : null;
                     int lost = operation is CodecOperation.Decode or CodecOperation.DecodeObject ? benchCase.Lost.Length : 0;
                     results.Add(new CodecBenchResult(codec.Name, shardSize, operation, lost, tiered.BytesPerOperation, tieredThroughput, nativeThroughput));
                 }

@@ -12,32 +12,58 @@ internal sealed record MeasureSettings(TimeSpan Warmup, TimeSpan Round, int Roun
 /// <summary>The result of one measurement: GB/s (10^9 bytes per second) of the best and the median round.</summary>
 internal sealed record Throughput(double BestGBps, double MedianGBps, long OperationsPerRound, IReadOnlyList<double> RoundsGBps);
 
-/// <summary>Times an operation: warm-up, then several rounds of a fixed number of operations.</summary>
+/// <summary>
+/// Times operations: a warm-up that also calibrates how many operations fill a round, then timed rounds.
+/// Several operations measured together alternate round by round, so that noise from other processes on the
+/// machine falls on all of them alike and their ratio stays meaningful.
+/// </summary>
 internal static class ThroughputMeter
 {
-    public static Throughput Measure(Action operation, long bytesPerOperation, MeasureSettings settings)
-    {
-        // Warm-up: lets tiered compilation reach its optimized code and fills the caches; also calibrates.
-        long warmupOps = 0;
-        var clock = Stopwatch.StartNew();
-        do
-        {
-            operation();
-            warmupOps++;
-        } while (clock.Elapsed < settings.Warmup || warmupOps < 2);
-        double secondsPerOp = clock.Elapsed.TotalSeconds / warmupOps;
-        long opsPerRound = Math.Max(1, (long)Math.Ceiling(settings.Round.TotalSeconds / secondsPerOp));
+    public static Throughput Measure(Action operation, long bytesPerOperation, MeasureSettings settings) =>
+        MeasureInterleaved([(operation, bytesPerOperation)], settings)[0];
 
-        var rounds = new double[settings.Rounds];
+    public static Throughput[] MeasureInterleaved(IReadOnlyList<(Action Operation, long BytesPerOperation)> operations, MeasureSettings settings)
+    {
+        int count = operations.Count;
+        var opsPerRound = new long[count];
+        for (int o = 0; o < count; o++)
+        {
+            // Warm-up: lets tiered compilation reach its optimized code and fills the caches; also calibrates.
+            var operation = operations[o].Operation;
+            long warmupOps = 0;
+            var clock = Stopwatch.StartNew();
+            do
+            {
+                operation();
+                warmupOps++;
+            } while (clock.Elapsed < settings.Warmup || warmupOps < 2);
+            double secondsPerOp = clock.Elapsed.TotalSeconds / warmupOps;
+            opsPerRound[o] = Math.Max(1, (long)Math.Ceiling(settings.Round.TotalSeconds / secondsPerOp));
+        }
+
+        var rounds = new double[count][];
+        for (int o = 0; o < count; o++) rounds[o] = new double[settings.Rounds];
         for (int round = 0; round < settings.Rounds; round++)
         {
-            long start = Stopwatch.GetTimestamp();
-            for (long i = 0; i < opsPerRound; i++) operation();
-            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            rounds[round] = bytesPerOperation * (double)opsPerRound / seconds / 1e9;
+            for (int o = 0; o < count; o++)
+            {
+                var operation = operations[o].Operation;
+                long n = opsPerRound[o];
+                long start = Stopwatch.GetTimestamp();
+                for (long i = 0; i < n; i++) operation();
+                double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                rounds[o][round] = operations[o].BytesPerOperation * (double)n / seconds / 1e9;
+            }
         }
-        var sorted = rounds.Order().ToArray();
-        double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-        return new Throughput(sorted[^1], median, opsPerRound, rounds);
+
+        var results = new Throughput[count];
+        for (int o = 0; o < count; o++)
+        {
+            var sorted = rounds[o].Order().ToArray();
+            int mid = sorted.Length / 2;
+            double median = sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+            results[o] = new Throughput(sorted[^1], median, opsPerRound[o], rounds[o]);
+        }
+        return results;
     }
 }
