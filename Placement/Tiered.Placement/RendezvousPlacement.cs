@@ -49,11 +49,18 @@ internal sealed class RendezvousScores
     private readonly ulong[] nameHashes;
     private readonly double[] inverseWeights;
 
+    private const int RankBits = 16;
+    private const ulong RankMask = (1UL << RankBits) - 1;
+    private readonly ulong[] nameHashesByRank;
+    private readonly int[] indexOfRank;
+
     public RendezvousScores(ulong[] nameHashes, double[] weights)
     {
         this.nameHashes = nameHashes;
         inverseWeights = weights.Select(w => 1.0 / w).ToArray();
         Uniform = weights.All(w => w == weights[0]);
+        indexOfRank = Enumerable.Range(0, nameHashes.Length).OrderBy(i => nameHashes[i]).ToArray();
+        nameHashesByRank = indexOfRank.Select(i => nameHashes[i]).ToArray();
     }
 
     /// <summary>The number of nodes.</summary>
@@ -62,26 +69,27 @@ internal sealed class RendezvousScores
     /// <summary>True when all weights are equal: scores then order like the raw 64-bit pair hashes, and no logarithm is needed.</summary>
     public bool Uniform { get; }
 
-    /// <summary>The index of the node with the highest score for <paramref name="hash"/> (weighted ties: the smaller name hash).</summary>
+    /// <summary>The index of the node with the highest score for <paramref name="hash"/>.</summary>
     /// <remarks>
-    /// With uniform weights there are no ties: <see cref="KeyHash.Mix"/> is a bijection and members have distinct name
-    /// hashes, so the pair hashes of one key are distinct. The loop is written without branches on the scores, which are random.
+    /// With uniform weights the highest pair hash wins. The loop keeps the maximum of the top 47 bits of each pair hash
+    /// followed by the node's 16-bit rank in name-hash order: no branch on random data (the JIT does not turn branches in
+    /// loops into conditional moves), and the winner's rank comes out of the low bits. Two pair hashes equal in their top
+    /// 47 bits (probability 2⁻⁴⁷) go to the larger name hash, whatever the insertion order.
     /// </remarks>
     public int Winner(ulong hash)
     {
         var names = nameHashes.AsSpan();
-        if (Uniform)
+        if (Uniform && names.Length <= 1 << RankBits)
         {
-            ulong top = KeyHash.Combine(hash, names[0]);
-            int winner = 0;
-            for (int i = 1; i < names.Length; i++)
+            var ranked = nameHashesByRank.AsSpan();
+            long top = 0;
+            for (int rank = 0; rank < ranked.Length; rank++)
             {
-                ulong score = KeyHash.Combine(hash, names[i]);
-                bool better = score > top;
-                top = better ? score : top;
-                winner = better ? i : winner;
+                long candidate = (long)(((KeyHash.Combine(hash, ranked[rank]) >> 1) & ~RankMask) | (uint)rank);
+                long difference = top - candidate;             // both are below 2⁶³, so the sign says which is larger
+                top -= difference & (difference >> 63);         // top = max(top, candidate) without a branch
             }
-            return winner;
+            return indexOfRank[(int)(top & (long)RankMask)];
         }
         int best = 0;
         double topWeighted = Score(hash, 0);
