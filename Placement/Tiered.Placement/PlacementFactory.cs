@@ -65,8 +65,16 @@ public static class PlacementFactory
         }
         catch (ArgumentOutOfRangeException e)
         {
-            throw new ArgumentException($"bad parameter for placement '{spec}': {e.Message}", nameof(spec), e);
+            throw new ArgumentException($"bad parameter for placement '{spec}': {Plain(e)}", nameof(spec), e);
         }
+    }
+
+    /// <summary>The first line of an argument exception's message, without the "(Parameter 'x')" suffix.</summary>
+    private static string Plain(ArgumentException e)
+    {
+        string line = e.Message.Split('\n')[0].TrimEnd();
+        string suffix = e.ParamName is null ? "" : $" (Parameter '{e.ParamName}')";
+        return suffix.Length > 0 && line.EndsWith(suffix, StringComparison.Ordinal) ? line[..^suffix.Length] : line;
     }
 
     private static void NoParameter(string name, string? parameter)

@@ -53,7 +53,7 @@ internal static class PlacementCommand
         }
         catch (ArgumentException e)
         {
-            log.WriteLine($"error: {e.Message}");
+            log.WriteLine($"error: {Plain(e)}");
             return 2;
         }
 
@@ -73,12 +73,20 @@ internal static class PlacementCommand
             }
             catch (Exception e) when (e is ArgumentException or InvalidOperationException)
             {
-                output.WriteLine($"{spec,-16} skipped: {e.Message}");
+                output.WriteLine($"{spec,-16} skipped: {Plain(e)}");
                 failures++;
             }
         }
         if (keyCount < 1_000_000) output.WriteLine("note: the bar is stated for 1,000,000 keys; fewer keys give noisier balance figures.");
         return failures == specs.Count ? 1 : 0;
+    }
+
+    /// <summary>An exception's message without .NET's "(Parameter 'x')" suffix and "Actual value was" line.</summary>
+    private static string Plain(Exception e)
+    {
+        string line = e.Message.Split('\n')[0].TrimEnd();
+        string suffix = e is ArgumentException { ParamName: { } name } ? $" (Parameter '{name}')" : "";
+        return suffix.Length > 0 && line.EndsWith(suffix, StringComparison.Ordinal) ? line[..^suffix.Length] : line;
     }
 
     private static string Format(PlacementReport r)
