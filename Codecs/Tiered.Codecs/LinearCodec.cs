@@ -32,6 +32,7 @@ public abstract unsafe class LinearCodec : IErasureCodec
     private readonly int[][] _stripeMaps;
     private readonly CodingProgram? _encode;
     private readonly ConcurrentDictionary<(BlockMask Present, BlockMask Wanted), DecodePlan> _plans = new();
+    private readonly ConcurrentDictionary<(BlockMask PresentShards, PlanPurpose Purpose), DecodePlan?[]> _phasePlans = new();
 
     protected LinearCodec(string name, int dataShards, int parityShards, byte[] generator, int stripeUnit, int alignment,
         StripeLayout layout, bool isSystematic, GaloisKernel? kernel)
@@ -261,15 +262,7 @@ public abstract unsafe class LinearCodec : IErasureCodec
         int missingShards = 0;
         for (int i = 0; i < TotalShards; i++) if (!present[i]) missingShards++;
 
-        var plans = new DecodePlan?[_stripeMaps.Length];
-        for (int phase = 0; phase < plans.Length; phase++)
-        {
-            int[] map = _stripeMaps[phase];
-            BlockMask presentBlocks = default, wanted = default;
-            for (int b = 0; b < TotalShards; b++) if (present[map[b]]) presentBlocks.Set(b);
-            for (int i = 0; i < k; i++) if (!presentBlocks.Contains(i)) wanted.Set(i);
-            plans[phase] = wanted.IsEmpty ? null : GetPlan(presentBlocks, wanted);
-        }
+        var plans = GetPhasePlans(present, PlanPurpose.DecodeData);
 
         long scratchRow = (long)chunk * unit;
         byte[]? scratch = missingShards == 0 ? null : ArrayPool<byte>.Shared.Rent(checked((int)(scratchRow * missingShards)));
@@ -329,18 +322,7 @@ public abstract unsafe class LinearCodec : IErasureCodec
         if (missing == 0 || shardLength == 0) return;
 
         int k = DataShards;
-        var plans = new DecodePlan?[_stripeMaps.Length];
-        for (int phase = 0; phase < plans.Length; phase++)
-        {
-            int[] map = _stripeMaps[phase];
-            BlockMask presentBlocks = default, wanted = default;
-            for (int b = 0; b < TotalShards; b++)
-            {
-                if (present[map[b]]) presentBlocks.Set(b);
-                else if (!dataOnly || map[b] < k) wanted.Set(b);
-            }
-            plans[phase] = wanted.IsEmpty ? null : GetPlan(presentBlocks, wanted);
-        }
+        var plans = GetPhasePlans(present, dataOnly ? PlanPurpose.RebuildDataShards : PlanPurpose.RebuildAllShards);
 
         byte** shardPtrs = stackalloc byte*[TotalShards];
         byte** inputs = stackalloc byte*[k];
@@ -455,6 +437,42 @@ public abstract unsafe class LinearCodec : IErasureCodec
         if (StripeUnit > 0 && shardLength % StripeUnit != 0)
             throw new ArgumentException($"{Name}: shards of {shardLength} bytes are not a whole number of {StripeUnit}-byte stripe units.", "shards");
         return shardLength;
+    }
+
+    /// <summary>What a set of per-phase plans rebuilds.</summary>
+    private enum PlanPurpose
+    {
+        /// <summary>The missing data blocks of every stripe (object decode).</summary>
+        DecodeData,
+        /// <summary>Every block of every missing shard.</summary>
+        RebuildAllShards,
+        /// <summary>Every block of the missing shards 0..k-1 only.</summary>
+        RebuildDataShards,
+    }
+
+    /// <summary>The plan of each layout phase for a shard presence pattern, cached so a call allocates nothing.</summary>
+    private DecodePlan?[] GetPhasePlans(ReadOnlySpan<bool> present, PlanPurpose purpose)
+    {
+        BlockMask presentShards = default;
+        for (int i = 0; i < present.Length; i++) if (present[i]) presentShards.Set(i);
+        if (_phasePlans.TryGetValue((presentShards, purpose), out var cached)) return cached;
+
+        int k = DataShards;
+        var plans = new DecodePlan?[_stripeMaps.Length];
+        for (int phase = 0; phase < plans.Length; phase++)
+        {
+            int[] map = _stripeMaps[phase];
+            BlockMask presentBlocks = default, wanted = default;
+            for (int b = 0; b < TotalShards; b++)
+            {
+                if (presentShards.Contains(map[b])) presentBlocks.Set(b);
+                else if (purpose == PlanPurpose.RebuildAllShards || (purpose == PlanPurpose.RebuildDataShards && map[b] < k)
+                    || (purpose == PlanPurpose.DecodeData && b < k)) wanted.Set(b);
+            }
+            plans[phase] = wanted.IsEmpty ? null : GetPlan(presentBlocks, wanted);
+        }
+        if (_phasePlans.Count >= MaxCachedPlans) _phasePlans.Clear();
+        return _phasePlans.GetOrAdd((presentShards, purpose), plans);
     }
 
     private DecodePlan GetPlan(BlockMask present, BlockMask wanted)
