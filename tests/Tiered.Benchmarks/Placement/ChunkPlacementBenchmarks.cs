@@ -8,6 +8,7 @@ namespace Tiered.Benchmarks.Placement;
 /// generic per-slot draw (here over Maglev). Run: <c>dotnet run -c Release --project tests/Tiered.Benchmarks -- --filter '*ChunkPlacement*'</c>.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ChunkPlacementBenchmarks
 {
     private const int Batch = 256;
