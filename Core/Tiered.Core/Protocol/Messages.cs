@@ -1,0 +1,114 @@
+using MessagePack;
+
+namespace Tiered.Protocol;
+
+// The MessagePack headers of the frames (see FrameOpcode). Integer keys keep them small; new fields get new
+// keys so older peers ignore them.
+
+/// <summary>Why a request failed.</summary>
+[MessagePackObject]
+public sealed record ErrorHeader
+{
+    [Key(0)] public int Code { get; init; }
+    [Key(1)] public string Message { get; init; } = "";
+}
+
+/// <summary>A node introducing itself after dialling back with the token from its invocation.</summary>
+[MessagePackObject]
+public sealed record NodeHello
+{
+    [Key(0)] public string NodeId { get; init; } = "";
+    [Key(1)] public byte[] Token { get; init; } = [];
+    /// <summary>The platform instance the node runs in; the same id on a later dial-back means the chunks are still there.</summary>
+    [Key(2)] public string InstanceId { get; init; } = "";
+    [Key(3)] public int ChunkCount { get; init; }
+    [Key(4)] public long StoredBytes { get; init; }
+    [Key(5)] public long MemoryBytes { get; init; }
+}
+
+/// <summary>The proxy accepting a node.</summary>
+[MessagePackObject]
+public sealed record NodeWelcome
+{
+    [Key(0)] public string ProxyId { get; init; } = "";
+}
+
+/// <summary>Names one chunk: the object's key, its version, and the chunk's index among the k+r.</summary>
+[MessagePackObject]
+public sealed record ChunkKey
+{
+    [Key(0)] public string Key { get; init; } = "";
+    [Key(1)] public long Version { get; init; }
+    [Key(2)] public int Index { get; init; }
+}
+
+/// <summary>A chunk's identity and checksum (the payload holds its bytes).</summary>
+[MessagePackObject]
+public sealed record ChunkHeader
+{
+    [Key(0)] public string Key { get; init; } = "";
+    [Key(1)] public long Version { get; init; }
+    [Key(2)] public int Index { get; init; }
+    [Key(3)] public ulong Checksum { get; init; }
+}
+
+/// <summary>A request succeeded; <see cref="Value"/> carries a count or flag where the request has one.</summary>
+[MessagePackObject]
+public sealed record AckHeader
+{
+    [Key(0)] public long Value { get; init; }
+}
+
+/// <summary>One chunk of an object a client is storing. All chunks of one put share <see cref="PutId"/>.</summary>
+[MessagePackObject]
+public sealed record PutChunkHeader
+{
+    [Key(0)] public string Key { get; init; } = "";
+    [Key(1)] public byte[] PutId { get; init; } = [];
+    [Key(2)] public int Index { get; init; }
+    [Key(3)] public int DataShards { get; init; }
+    [Key(4)] public int TotalShards { get; init; }
+    [Key(5)] public long ObjectLength { get; init; }
+    [Key(6)] public string Codec { get; init; } = "";
+    [Key(7)] public ulong Checksum { get; init; }
+}
+
+/// <summary>The object is stored; readers now see this version.</summary>
+[MessagePackObject]
+public sealed record PutResult
+{
+    [Key(0)] public string Key { get; init; } = "";
+    [Key(1)] public long Version { get; init; }
+}
+
+[MessagePackObject]
+public sealed record GetRequest
+{
+    [Key(0)] public string Key { get; init; } = "";
+}
+
+/// <summary>What a client needs to decode the chunks that follow.</summary>
+[MessagePackObject]
+public sealed record ObjectHeader
+{
+    [Key(0)] public string Key { get; init; } = "";
+    [Key(1)] public long Version { get; init; }
+    [Key(2)] public long ObjectLength { get; init; }
+    [Key(3)] public string Codec { get; init; } = "";
+    [Key(4)] public int ShardLength { get; init; }
+    [Key(5)] public int DataShards { get; init; }
+    [Key(6)] public int TotalShards { get; init; }
+}
+
+[MessagePackObject]
+public sealed record DeleteRequest
+{
+    [Key(0)] public string Key { get; init; } = "";
+}
+
+/// <summary>Named counters of a proxy.</summary>
+[MessagePackObject]
+public sealed record StatsReplyHeader
+{
+    [Key(0)] public Dictionary<string, long> Counters { get; init; } = [];
+}
