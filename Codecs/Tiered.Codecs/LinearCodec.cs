@@ -68,6 +68,7 @@ public abstract unsafe class LinearCodec : IErasureCodec
     public int ParityShards { get; }
     public int TotalShards { get; }
     public bool IsSystematic { get; }
+    public bool IsContiguous => IsSystematic && StripeUnit == 0;
     public int ShardAlignment { get; }
     public long MaxObjectLength { get; }
     public int MaxShardLength { get; }

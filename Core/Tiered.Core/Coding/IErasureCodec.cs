@@ -30,6 +30,12 @@ public interface IErasureCodec
     /// </summary>
     bool IsSystematic { get; }
 
+    /// <summary>
+    /// True when data shard j is exactly bytes [j·S, (j+1)·S) of the object, zero-padded: a client can then send
+    /// slices of the object as data chunks and receive data chunks straight into place, with no copy or decode.
+    /// </summary>
+    bool IsContiguous => false;
+
     /// <summary>Every shard length this codec produces is a multiple of this.</summary>
     int ShardAlignment { get; }
 

@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Tiered.Functions;
+using Tiered.Nodes;
+using Tiered.Protocol;
+
+namespace Tiered.Proxy;
+
+/// <summary>
+/// The proxy's view of its node functions: which are connected, invoking the others and waiting for them to
+/// dial back with the one-time token their invocation carried, refusing any other token, and queuing chunk
+/// deletions for nodes that are not connected until they next are.
+/// </summary>
+internal sealed partial class NodePool : IAsyncDisposable
+{
+    private readonly IFunctionBackend _backend;
+    private readonly TierProxyOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ProxyCounters _counters;
+    private readonly ConcurrentDictionary<string, NodeConnection> _live = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<NodeConnection>> _activations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (byte[] Token, TaskCompletionSource<NodeConnection> DialBack)> _awaiting = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _instances = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastActive = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<ChunkKey>> _pendingDeletes = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly HashSet<string> _known;
+    private Socket? _listener;
+
+    public NodePool(IFunctionBackend backend, TierProxyOptions options, TimeProvider time, ILogger logger, ProxyCounters counters)
+    {
+        _backend = backend;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _counters = counters;
+        _known = new HashSet<string>(backend.Functions, StringComparer.Ordinal);
+    }
+
+    public IPEndPoint EndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("The node listener has not started."));
+
+    /// <summary>Raised when a node dials back from a different instance than before: its earlier chunks are gone.</summary>
+    public event Action<string, string?, string>? InstanceChanged;
+
+    public IReadOnlyCollection<string> Connected => _live.Where(p => p.Value.IsOpen).Select(p => p.Key).ToArray();
+
+    public void Start()
+    {
+        _listener = new Socket(_options.NodeEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listener.Bind(_options.NodeEndPoint);
+        _listener.Listen(512);
+        _ = Task.Run(AcceptLoopAsync);
+        _ = Task.Run(WarmUpLoopAsync);
+    }
+
+    /// <summary>A connected node, invoking it first (and waiting for its dial-back) when it is not connected.</summary>
+    public async Task<NodeConnection> GetAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        if (_live.TryGetValue(nodeId, out var live) && live.IsOpen) return live;
+        if (!_known.Contains(nodeId)) throw new NodeRequestException(nodeId, "no such function in the backend's pool.");
+        var activation = _activations.GetOrAdd(nodeId, id => ActivateAsync(id, InvocationKind.Serve, _options.NodeIdleTimeout));
+        try
+        {
+            return await activation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (activation.IsCompleted) _activations.TryRemove(KeyValuePair.Create(nodeId, activation));
+        }
+    }
+
+    /// <summary>Deletes a chunk now if its node is connected, otherwise when it next dials back.</summary>
+    public async Task DeleteChunkAsync(string nodeId, ChunkKey key)
+    {
+        if (_live.TryGetValue(nodeId, out var connection) && connection.IsOpen)
+        {
+            try
+            {
+                await connection.DeleteAsync(key, _stop.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is NodeRequestException or OperationCanceledException) { }
+        }
+        _pendingDeletes.GetOrAdd(nodeId, _ => new ConcurrentQueue<ChunkKey>()).Enqueue(key);
+    }
+
+    private async Task<NodeConnection> ActivateAsync(string nodeId, InvocationKind kind, TimeSpan idleTimeout)
+    {
+        var token = RandomNumberGenerator.GetBytes(16);
+        var dialBack = new TaskCompletionSource<NodeConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _awaiting[nodeId] = (token, dialBack);
+        var payload = new NodeInvocation
+        {
+            ProxyHost = _options.AdvertisedNodeHost ?? EndPoint.Address.ToString(),
+            ProxyPort = EndPoint.Port,
+            NodeId = nodeId,
+            Token = token,
+            Kind = kind,
+            IdleTimeout = idleTimeout,
+        }.ToJson();
+        _counters.Invocation(kind);
+        LogInvoking(nodeId, kind);
+        var invocation = _backend.InvokeAsync(new FunctionInvocation(nodeId, payload, kind), _stop.Token);
+        _ = invocation.ContinueWith(t =>
+        {
+            string why = t.IsFaulted ? t.Exception!.GetBaseException().Message : t.IsCanceled ? "cancelled" : t.Result.Error ?? "returned";
+            dialBack.TrySetException(new NodeRequestException(nodeId, $"the invocation ended before the node dialled back ({why})."));
+        }, TaskScheduler.Default);
+        try
+        {
+            return await dialBack.Task.WaitAsync(_options.DialBackTimeout, _time, _stop.Token).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new NodeRequestException(nodeId, $"it did not dial back within {_options.DialBackTimeout.TotalSeconds:0.#} s.");
+        }
+        finally
+        {
+            _awaiting.TryRemove(KeyValuePair.Create(nodeId, (token, dialBack)));
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stop.IsCancellationRequested) return;
+                continue;
+            }
+            _ = Task.Run(() => HandshakeAsync(socket));
+        }
+    }
+
+    private async Task HandshakeAsync(Socket socket)
+    {
+        var connection = FrameConnection.FromSocket(socket, _options.Protocol);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            timeout.CancelAfter(_options.DialBackTimeout);
+            using var frame = await connection.ReadFrameAsync(timeout.Token).ConfigureAwait(false);
+            if (frame is null) { await connection.DisposeAsync().ConfigureAwait(false); return; }
+            if (frame.Opcode != FrameOpcode.Hello)
+                throw new ProtocolException(ProtocolErrorCode.UnknownOpcode, $"A node must start with Hello, not {frame.Opcode}.");
+            await connection.SkipPayloadAsync(timeout.Token).ConfigureAwait(false);
+            var hello = frame.ReadHeader<NodeHello>();
+            if (!_awaiting.TryGetValue(hello.NodeId, out var expected) || !CryptographicOperations.FixedTimeEquals(expected.Token, hello.Token))
+            {
+                _counters.Increment(ProxyCounters.RefusedNodes);
+                LogRefusedToken(hello.NodeId, connection.RemoteEndPoint?.ToString());
+                throw new ProtocolException(ProtocolErrorCode.BadToken, $"Node {hello.NodeId} presented a token this proxy did not issue.");
+            }
+            await connection.WriteFrameAsync(FrameOpcode.Welcome, 0, new NodeWelcome { ProxyId = Environment.MachineName }, default, timeout.Token).ConfigureAwait(false);
+            var node = new NodeConnection(hello.NodeId, hello.InstanceId, connection);
+            if (_live.TryGetValue(hello.NodeId, out var previous) && previous != node) await previous.DisposeAsync().ConfigureAwait(false);
+            _live[hello.NodeId] = node;
+            _lastActive[hello.NodeId] = _time.GetUtcNow();
+            string? before = _instances.TryGetValue(hello.NodeId, out var b) ? b : null;
+            _instances[hello.NodeId] = hello.InstanceId;
+            node.Start();
+            _ = node.Closed.ContinueWith(_ => { _lastActive[hello.NodeId] = _time.GetUtcNow(); _live.TryRemove(KeyValuePair.Create(hello.NodeId, node)); }, TaskScheduler.Default);
+            if (before != hello.InstanceId) InstanceChanged?.Invoke(hello.NodeId, before, hello.InstanceId);
+            LogDialedBack(hello.NodeId, hello.InstanceId, hello.ChunkCount);
+            expected.DialBack.TrySetResult(node);
+            await FlushPendingDeletesAsync(node).ConfigureAwait(false);
+        }
+        catch (ProtocolException e)
+        {
+            try { await connection.WriteErrorAsync(0, e.Code, e.Message).ConfigureAwait(false); } catch (Exception) { }
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task FlushPendingDeletesAsync(NodeConnection node)
+    {
+        if (!_pendingDeletes.TryGetValue(node.NodeId, out var queue)) return;
+        while (queue.TryDequeue(out var key))
+        {
+            try { await node.DeleteAsync(key, _stop.Token).ConfigureAwait(false); }
+            catch (Exception e) when (e is NodeRequestException or OperationCanceledException) { queue.Enqueue(key); return; }
+        }
+    }
+
+    /// <summary>Invokes every node that has not been connected for a warm-up interval, so the platform keeps its instance.</summary>
+    private async Task WarmUpLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_options.WarmUpInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                var now = _time.GetUtcNow();
+                foreach (string nodeId in _backend.Functions)
+                {
+                    if (_live.ContainsKey(nodeId) || _activations.ContainsKey(nodeId)) continue;
+                    if (_lastActive.TryGetValue(nodeId, out var last) && now - last < _options.WarmUpInterval) continue;
+                    _lastActive[nodeId] = now;
+                    var warmUp = _activations.GetOrAdd(nodeId, id => ActivateAsync(id, InvocationKind.WarmUp, _options.WarmUpIdleTimeout));
+                    _ = warmUp.ContinueWith(t => { _activations.TryRemove(KeyValuePair.Create(nodeId, warmUp)); _ = t.Exception; }, TaskScheduler.Default);
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener?.Dispose();
+        foreach (var node in _live.Values) await node.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Invoking node {NodeId} ({Kind})")]
+    private partial void LogInvoking(string nodeId, InvocationKind kind);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Node {NodeId} dialled back from instance {InstanceId} holding {Chunks} chunks")]
+    private partial void LogDialedBack(string nodeId, string instanceId, int chunks);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused node {NodeId} from {Remote}: wrong token")]
+    private partial void LogRefusedToken(string nodeId, string? remote);
+}

@@ -1,0 +1,82 @@
+namespace Tiered.Proxy;
+
+/// <summary>
+/// Key → current <see cref="ObjectEntry"/>, in least-recently-used order, bounded by the pool's memory:
+/// committing an object evicts the least recently used others until the chunks fit. Replacing an entry is
+/// one step under the lock, so a reader sees the old version or the new one, never a mix.
+/// </summary>
+internal sealed class ObjectDirectory(long capacityBytes)
+{
+    private readonly Dictionary<string, LinkedListNode<ObjectEntry>> _entries = new(StringComparer.Ordinal);
+    private readonly LinkedList<ObjectEntry> _recency = new();
+    private readonly Lock _lock = new();
+    private long _bytes;
+
+    public long CapacityBytes { get; } = capacityBytes;
+
+    public long Bytes { get { lock (_lock) return _bytes; } }
+    public int Count { get { lock (_lock) return _entries.Count; } }
+
+    /// <summary>The current entry, marked most recently used.</summary>
+    public ObjectEntry? Get(string key)
+    {
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(key, out var node)) return null;
+            _recency.Remove(node);
+            _recency.AddFirst(node);
+            return node.Value;
+        }
+    }
+
+    /// <summary>The current entry, without touching its recency.</summary>
+    public ObjectEntry? Peek(string key)
+    {
+        lock (_lock) return _entries.TryGetValue(key, out var node) ? node.Value : null;
+    }
+
+    /// <summary>Keys from least to most recently used (for tests and stats).</summary>
+    public IReadOnlyList<string> KeysByRecency()
+    {
+        lock (_lock) return _recency.Reverse().Select(e => e.Key).ToArray();
+    }
+
+    /// <summary>Makes <paramref name="entry"/> current; returns the version it replaced and the objects evicted to make room.</summary>
+    public (ObjectEntry? Replaced, IReadOnlyList<ObjectEntry> Evicted) Commit(ObjectEntry entry)
+    {
+        var evicted = new List<ObjectEntry>();
+        ObjectEntry? replaced = null;
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(entry.Key, out var existing))
+            {
+                replaced = existing.Value;
+                _recency.Remove(existing);
+                _bytes -= replaced.StoredBytes;
+            }
+            while (_bytes + entry.StoredBytes > CapacityBytes && _recency.Last is { } oldest)
+            {
+                _recency.RemoveLast();
+                _entries.Remove(oldest.Value.Key);
+                _bytes -= oldest.Value.StoredBytes;
+                evicted.Add(oldest.Value);
+            }
+            _entries[entry.Key] = _recency.AddFirst(entry);
+            _bytes += entry.StoredBytes;
+        }
+        return (replaced, evicted);
+    }
+
+    /// <summary>Removes the key (only if it still holds <paramref name="version"/>, when given).</summary>
+    public ObjectEntry? Remove(string key, long? version = null)
+    {
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(key, out var node) || (version is { } v && node.Value.Version != v)) return null;
+            _entries.Remove(key);
+            _recency.Remove(node);
+            _bytes -= node.Value.StoredBytes;
+            return node.Value;
+        }
+    }
+}

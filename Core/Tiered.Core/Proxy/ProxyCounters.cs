@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+using Tiered.Functions;
+
+namespace Tiered.Proxy;
+
+/// <summary>The proxy's named counters (also served by the Stats request).</summary>
+public sealed class ProxyCounters
+{
+    public const string Hits = "hits";
+    public const string Misses = "misses";
+    public const string Puts = "puts";
+    public const string Deletes = "deletes";
+    public const string BytesIn = "bytes_in";
+    public const string BytesOut = "bytes_out";
+    public const string ChunksLost = "chunks_lost";
+    public const string ChunksCorrupt = "chunks_corrupt";
+    public const string Repairs = "repairs";
+    public const string Evictions = "evictions";
+    public const string RefusedNodes = "refused_nodes";
+    public const string ProtocolErrors = "protocol_errors";
+
+    private readonly ConcurrentDictionary<string, long> _values = new(StringComparer.Ordinal);
+
+    public void Increment(string name, long by = 1) => _values.AddOrUpdate(name, by, (_, v) => v + by);
+
+    public void Invocation(InvocationKind kind) => Increment("invocations_" + kind.ToString().ToLowerInvariant());
+
+    public long this[string name] => _values.TryGetValue(name, out long v) ? v : 0;
+
+    public Dictionary<string, long> Snapshot() => new(_values, StringComparer.Ordinal);
+}

@@ -1,0 +1,149 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Tiered.Coding;
+using Tiered.Protocol;
+
+namespace Tiered.Proxy;
+
+public sealed partial class TierProxy
+{
+    /// <summary>
+    /// First-d: asks all k+r nodes at once and relays the first k chunks that pass their checksum; the rest
+    /// are dropped as they arrive. Fewer than k → a miss, and the object leaves the directory. Chunks found
+    /// missing or corrupt on a served GET are repaired in the background.
+    /// </summary>
+    private async Task HandleGetAsync(FrameConnection client, uint requestId, string key)
+    {
+        var entry = _directory.Get(key);
+        if (entry is null)
+        {
+            Counters.Increment(ProxyCounters.Misses);
+            await TryReplyAsync(client, FrameOpcode.NotFound, requestId, new ChunkKey { Key = key }).ConfigureAwait(false);
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        timeout.CancelAfter(_options.ChunkTimeout);
+        var fetches = new Task<NodeReply?>[entry.TotalShards];
+        for (int i = 0; i < entry.TotalShards; i++) fetches[i] = FetchChunkAsync(entry, i, timeout.Token);
+
+        int relayed = 0;
+        bool clientGone = false;
+        var lost = new List<int>();
+        await foreach (var fetch in Task.WhenEach(fetches).ConfigureAwait(false))
+        {
+            int index = Array.IndexOf(fetches, fetch);
+            using var reply = fetch.IsCompletedSuccessfully ? fetch.Result : null;
+            if (reply?.Payload is null || !ChunkChecksum.Matches(reply.Payload.Span, entry.Checksums[index]))
+            {
+                if (reply?.Payload is not null) { Counters.Increment(ProxyCounters.ChunksCorrupt); LogCorruptChunk(entry.Key, index, entry.Nodes[index]); }
+                lost.Add(index);
+                continue;
+            }
+            if (relayed >= entry.DataShards || clientGone) continue;
+            try
+            {
+                if (relayed == 0)
+                    await client.WriteFrameAsync(FrameOpcode.ObjectHeader, requestId, new ObjectHeader
+                    {
+                        Key = entry.Key, Version = entry.Version, ObjectLength = entry.ObjectLength, Codec = entry.Codec,
+                        ShardLength = entry.ShardLength, DataShards = entry.DataShards, TotalShards = entry.TotalShards,
+                    }, default, _stop.Token).ConfigureAwait(false);
+                await client.WriteFrameAsync(FrameOpcode.ChunkData, requestId, reply.Chunk, reply.Payload.Memory, _stop.Token).ConfigureAwait(false);
+                Counters.Increment(ProxyCounters.BytesOut, reply.Payload.Length);
+                relayed++;
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                clientGone = true;
+            }
+        }
+
+        if (lost.Count > 0) Counters.Increment(ProxyCounters.ChunksLost, lost.Count);
+        if (relayed < entry.DataShards)
+        {
+            Counters.Increment(ProxyCounters.Misses);
+            LogObjectLost(entry.Key, entry.TotalShards - lost.Count, entry.DataShards);
+            if (_directory.Remove(entry.Key, entry.Version) is { } gone) _ = DeleteChunksAsync(gone);
+            if (!clientGone) await TryReplyAsync(client, FrameOpcode.NotFound, requestId, new ChunkKey { Key = key, Version = entry.Version }).ConfigureAwait(false);
+            return;
+        }
+        Counters.Increment(ProxyCounters.Hits);
+        if (lost.Count > 0) _ = RepairAsync(entry, lost);
+    }
+
+    private async Task<NodeReply?> FetchChunkAsync(ObjectEntry entry, int index, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var node = await _nodes.GetAsync(entry.Nodes[index], cancellationToken).ConfigureAwait(false);
+            return await node.GetAsync(new ChunkKey { Key = entry.Key, Version = entry.Version, Index = index }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NodeRequestException or OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Rebuilds the lost chunks of an object from k good ones and stores them on their nodes again.</summary>
+    private async Task RepairAsync(ObjectEntry entry, IReadOnlyList<int> lost)
+    {
+        if (_codecs is null) return;
+        await _repairs.WaitAsync(_stop.Token).ConfigureAwait(false);
+        var replies = new NodeReply?[entry.TotalShards];
+        try
+        {
+            var codec = _codecs(entry.Codec);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            timeout.CancelAfter(_options.ChunkTimeout);
+            var fetches = Enumerable.Range(0, entry.TotalShards).Select(i => lost.Contains(i) ? Task.FromResult<NodeReply?>(null) : FetchChunkAsync(entry, i, timeout.Token)).ToArray();
+            var fetched = await Task.WhenAll(fetches).ConfigureAwait(false);
+            using var shards = ShardSet.Rent(entry.TotalShards, entry.ShardLength);
+            for (int i = 0; i < entry.TotalShards; i++)
+            {
+                replies[i] = fetched[i];
+                bool good = fetched[i]?.Payload is { } payload && ChunkChecksum.Matches(payload.Span, entry.Checksums[i]);
+                if (good) fetched[i]!.Payload!.Span.CopyTo(shards[i].Span);
+                else shards.MarkMissing(i);
+            }
+            if (shards.PresentCount < entry.DataShards) return;
+            var missing = Enumerable.Range(0, entry.TotalShards).Where(i => !shards.Present[i]).ToArray();
+            codec.Reconstruct(shards.Shards, shards.Present);
+            if (_directory.Get(entry.Key)?.Version != entry.Version) return;
+            foreach (int i in missing)
+            {
+                if (!ChunkChecksum.Matches(shards[i].Span, entry.Checksums[i])) { LogRepairMismatch(entry.Key, i); continue; }
+                var node = await _nodes.GetAsync(entry.Nodes[i], timeout.Token).ConfigureAwait(false);
+                await node.StoreAsync(new ChunkHeader { Key = entry.Key, Version = entry.Version, Index = i, Checksum = entry.Checksums[i] }, shards[i], timeout.Token).ConfigureAwait(false);
+                Counters.Increment(ProxyCounters.Repairs);
+            }
+        }
+        catch (Exception e) when (e is NodeRequestException or OperationCanceledException or ErasureCodingException or ArgumentException or FormatException)
+        {
+            LogRepairFailed(entry.Key, e.Message);
+        }
+        finally
+        {
+            foreach (var reply in replies) reply?.Dispose();
+            _repairs.Release();
+        }
+    }
+
+    private static async Task TryReplyAsync<THeader>(FrameConnection client, FrameOpcode opcode, uint requestId, THeader header)
+    {
+        try { await client.WriteFrameAsync(opcode, requestId, header).ConfigureAwait(false); }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException) { }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Chunk {Index} of '{Key}' from node {NodeId} failed its checksum; treated as missing")]
+    private partial void LogCorruptChunk(string key, int index, string nodeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "'{Key}' is lost: {Available} chunks left, {Needed} needed")]
+    private partial void LogObjectLost(string key, int available, int needed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Repair of '{Key}' failed: {Reason}")]
+    private partial void LogRepairFailed(string key, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Repaired chunk {Index} of '{Key}' does not match its checksum; not stored")]
+    private partial void LogRepairMismatch(string key, int index);
+}

@@ -1,0 +1,320 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Tiered.Coding;
+using Tiered.Functions;
+using Tiered.Placement;
+using Tiered.Protocol;
+
+namespace Tiered.Proxy;
+
+/// <summary>
+/// The proxy: keeps the object directory, places each object's k+r chunks on distinct node functions
+/// (position-stable placement), invokes cold nodes and waits for them to dial back, relays the first k
+/// chunks of a GET (first-d), evicts least-recently-used objects when the pool is full, replaces objects
+/// atomically, and repairs chunks found missing. Clients and nodes both speak the framed protocol over TCP.
+/// </summary>
+public sealed partial class TierProxy : IAsyncDisposable
+{
+    private readonly TierProxyOptions _options;
+    private readonly IFunctionBackend _backend;
+    private readonly IPlacement<string> _placement;
+    private readonly Func<string, IErasureCodec>? _codecs;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly NodePool _nodes;
+    private readonly ObjectDirectory _directory;
+    private readonly ConcurrentDictionary<string, PendingPut> _puts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<FrameConnection, byte> _clients = new();
+    private readonly SemaphoreSlim _repairs;
+    private readonly CancellationTokenSource _stop = new();
+    private Socket? _listener;
+    private long _version;
+
+    /// <param name="options">Listening, limits and timers.</param>
+    /// <param name="backend">The platform that runs the node functions (its <see cref="IFunctionBackend.Functions"/> are the nodes).</param>
+    /// <param name="placement">Where chunks go; the backend's functions are added to it if it is empty.</param>
+    /// <param name="codecs">Resolves a codec name for repairs; without it, lost chunks are only counted.</param>
+    /// <param name="timeProvider">Time for timers and timeouts (tests may fake it).</param>
+    /// <param name="loggerFactory">Where the proxy logs.</param>
+    public TierProxy(TierProxyOptions options, IFunctionBackend backend, IPlacement<string> placement, Func<string, IErasureCodec>? codecs = null,
+        TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options.Validate();
+        _backend = backend;
+        _placement = placement;
+        _codecs = codecs;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<TierProxy>();
+        if (_placement.Count == 0)
+            foreach (string function in backend.Functions) _placement.Add(function);
+        long pool = options.PoolMemoryBytes > 0 ? options.PoolMemoryBytes : (long)(backend.Limits.MemoryBytes * 0.8) * backend.Functions.Count;
+        _directory = new ObjectDirectory(pool);
+        _nodes = new NodePool(backend, _options, _time, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<NodePool>(), Counters);
+        _nodes.InstanceChanged += (node, before, _) => { if (before is not null) LogInstanceChanged(node, before); };
+        _repairs = new SemaphoreSlim(options.RepairConcurrency);
+    }
+
+    public ProxyCounters Counters { get; } = new();
+
+    /// <summary>Where clients connect (after <see cref="Start"/>).</summary>
+    public IPEndPoint ClientEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("The proxy has not started."));
+
+    /// <summary>Where nodes dial back (after <see cref="Start"/>).</summary>
+    public IPEndPoint NodeEndPoint => _nodes.EndPoint;
+
+    public int ObjectCount => _directory.Count;
+    public long StoredBytes => _directory.Bytes;
+    public long PoolCapacityBytes => _directory.CapacityBytes;
+    public IReadOnlyCollection<string> ConnectedNodes => _nodes.Connected;
+
+    /// <summary>Keys from least to most recently used.</summary>
+    public IReadOnlyList<string> KeysByRecency() => _directory.KeysByRecency();
+
+    /// <summary>The directory entry of a key (without touching its recency), for tools and tests.</summary>
+    public ObjectEntry? Lookup(string key) => _directory.Peek(key);
+
+    public void Start()
+    {
+        if (_listener is not null) throw new InvalidOperationException("The proxy has already started.");
+        _nodes.Start();
+        _listener = new Socket(_options.ClientEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        _listener.Bind(_options.ClientEndPoint);
+        _listener.Listen(512);
+        _ = Task.Run(AcceptClientsAsync);
+        _ = Task.Run(SweepAbandonedPutsAsync);
+        LogStarted(ClientEndPoint.ToString(), NodeEndPoint.ToString(), _backend.Name, _backend.Functions.Count);
+    }
+
+    private async Task AcceptClientsAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener!.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stop.IsCancellationRequested) return;
+                continue;
+            }
+            _ = Task.Run(() => ServeClientAsync(FrameConnection.FromSocket(socket, _options.Protocol)));
+        }
+    }
+
+    private async Task ServeClientAsync(FrameConnection client)
+    {
+        _clients[client] = 0;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                using var frame = await client.ReadFrameAsync(_stop.Token).ConfigureAwait(false);
+                if (frame is null) break;
+                switch (frame.Opcode)
+                {
+                    case FrameOpcode.PutChunk:
+                    {
+                        var header = frame.ReadHeader<PutChunkHeader>();
+                        var payload = await client.ReadPayloadAsync(_stop.Token).ConfigureAwait(false);
+                        Counters.Increment(ProxyCounters.BytesIn, payload.Length);
+                        _ = HandlePutChunkAsync(client, frame.RequestId, header, payload);
+                        break;
+                    }
+                    case FrameOpcode.Get:
+                    {
+                        var request = frame.ReadHeader<GetRequest>();
+                        _ = HandleGetAsync(client, frame.RequestId, request.Key);
+                        break;
+                    }
+                    case FrameOpcode.Delete:
+                    {
+                        var request = frame.ReadHeader<DeleteRequest>();
+                        _ = HandleDeleteAsync(client, frame.RequestId, request.Key);
+                        break;
+                    }
+                    case FrameOpcode.Stats:
+                        await client.WriteFrameAsync(FrameOpcode.StatsReply, frame.RequestId, new StatsReplyHeader { Counters = StatsSnapshot() }, default, _stop.Token).ConfigureAwait(false);
+                        break;
+                    case FrameOpcode.Ping:
+                        await client.WriteFrameAsync(FrameOpcode.Pong, frame.RequestId, _stop.Token).ConfigureAwait(false);
+                        break;
+                    default:
+                        throw new ProtocolException(ProtocolErrorCode.UnknownOpcode, $"A client may not send {frame.Opcode} frames.");
+                }
+            }
+        }
+        catch (ProtocolException e)
+        {
+            Counters.Increment(ProxyCounters.ProtocolErrors);
+            LogClientProtocolError(client.RemoteEndPoint?.ToString(), e.Message);
+            try { await client.WriteErrorAsync(0, e.Code, e.Message).ConfigureAwait(false); } catch (Exception) { }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            _clients.TryRemove(client, out _);
+            await client.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Dictionary<string, long> StatsSnapshot()
+    {
+        var stats = Counters.Snapshot();
+        stats["objects"] = _directory.Count;
+        stats["stored_bytes"] = _directory.Bytes;
+        stats["pool_capacity_bytes"] = _directory.CapacityBytes;
+        stats["nodes"] = _backend.Functions.Count;
+        stats["nodes_connected"] = _nodes.Connected.Count;
+        return stats;
+    }
+
+    private async Task HandlePutChunkAsync(FrameConnection client, uint requestId, PutChunkHeader header, PooledBuffer payload)
+    {
+        PendingPut? put = null;
+        try
+        {
+            using (payload)
+            {
+                ValidatePutChunk(header, payload);
+                put = _puts.GetOrAdd(Convert.ToHexString(header.PutId), _ => BeginPut(header, payload.Length));
+                if (put.Key != header.Key || put.Nodes.Length != header.TotalShards || put.DataShards != header.DataShards
+                    || put.ObjectLength != header.ObjectLength || put.Codec != header.Codec || put.ShardLength != payload.Length)
+                    throw new ProtocolException(ProtocolErrorCode.Rejected, $"Chunk {header.Index} of the put of '{header.Key}' disagrees with its other chunks (key, shape, length or codec).");
+                if (put.Failed) throw new ProtocolException(ProtocolErrorCode.Rejected, $"The put of '{header.Key}' has already failed.");
+
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                timeout.CancelAfter(_options.ChunkTimeout);
+                var node = await _nodes.GetAsync(put.Nodes[header.Index], timeout.Token).ConfigureAwait(false);
+                await node.StoreAsync(new ChunkHeader { Key = put.Key, Version = put.Version, Index = header.Index, Checksum = header.Checksum }, payload.Memory, timeout.Token).ConfigureAwait(false);
+            }
+
+            var entry = put.MarkStored(header.Index, header.Checksum);
+            if (entry is null)
+            {
+                await client.WriteFrameAsync(FrameOpcode.Ack, requestId, new AckHeader { Value = header.Index }, default, _stop.Token).ConfigureAwait(false);
+                return;
+            }
+            _puts.TryRemove(Convert.ToHexString(put.PutId), out _);
+            var (replaced, evicted) = _directory.Commit(entry);
+            Counters.Increment(ProxyCounters.Puts);
+            if (replaced is not null) _ = DeleteChunksAsync(replaced);
+            foreach (var old in evicted)
+            {
+                Counters.Increment(ProxyCounters.Evictions);
+                LogEvicted(old.Key, old.StoredBytes);
+                _ = DeleteChunksAsync(old);
+            }
+            await client.WriteFrameAsync(FrameOpcode.PutDone, requestId, new PutResult { Key = entry.Key, Version = entry.Version }, default, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ProtocolException or NodeRequestException or OperationCanceledException)
+        {
+            if (put is not null) AbandonPut(put);
+            var code = e is ProtocolException p ? p.Code : ProtocolErrorCode.Internal;
+            string message = e is OperationCanceledException ? $"Storing chunk {header.Index} of '{header.Key}' timed out." : e.Message;
+            await TryReplyErrorAsync(client, requestId, code, message).ConfigureAwait(false);
+        }
+    }
+
+    private void ValidatePutChunk(PutChunkHeader header, PooledBuffer payload)
+    {
+        if (string.IsNullOrEmpty(header.Key) || header.Key.Length > 1024)
+            throw new ProtocolException(ProtocolErrorCode.Rejected, "A key must have 1 to 1024 characters.");
+        if (header.PutId.Length != 16)
+            throw new ProtocolException(ProtocolErrorCode.Rejected, $"A put id must be 16 bytes, not {header.PutId.Length}.");
+        if (header.TotalShards < 1 || header.TotalShards > 256 || header.DataShards < 1 || header.DataShards > header.TotalShards)
+            throw new ProtocolException(ProtocolErrorCode.Rejected, $"A {header.DataShards}-of-{header.TotalShards} code is not valid (1 ≤ k ≤ k+r ≤ 256).");
+        if (header.TotalShards > _backend.Functions.Count)
+            throw new ProtocolException(ProtocolErrorCode.Rejected, $"An object of {header.TotalShards} chunks needs {header.TotalShards} distinct nodes but the pool has {_backend.Functions.Count}.");
+        if (header.Index < 0 || header.Index >= header.TotalShards)
+            throw new ProtocolException(ProtocolErrorCode.Rejected, $"Chunk index {header.Index} is outside 0..{header.TotalShards - 1}.");
+        if (header.ObjectLength < 0 || header.ObjectLength > _options.MaxObjectBytes)
+            throw new ProtocolException(ProtocolErrorCode.Rejected, $"An object of {header.ObjectLength} bytes is outside the limit of {_options.MaxObjectBytes} bytes.");
+        if ((long)payload.Length * header.DataShards < header.ObjectLength)
+            throw new ProtocolException(ProtocolErrorCode.Rejected, $"{header.DataShards} chunks of {payload.Length} bytes cannot hold an object of {header.ObjectLength} bytes.");
+        if ((long)payload.Length * header.TotalShards > _directory.CapacityBytes)
+            throw new ProtocolException(ProtocolErrorCode.Rejected, $"An object needing {(long)payload.Length * header.TotalShards} bytes of chunks does not fit in the pool's {_directory.CapacityBytes} bytes.");
+        if (!ChunkChecksum.Matches(payload.Span, header.Checksum))
+            throw new ProtocolException(ProtocolErrorCode.Rejected, $"Chunk {header.Index} of '{header.Key}' does not match its checksum.");
+    }
+
+    private PendingPut BeginPut(PutChunkHeader header, int shardLength)
+    {
+        var nodes = new string[header.TotalShards];
+        _placement.LocateDistinct(header.Key, nodes);
+        return new PendingPut(header.Key, header.PutId, Interlocked.Increment(ref _version), header.Codec, header.ObjectLength, shardLength,
+            header.DataShards, nodes, _time.GetUtcNow());
+    }
+
+    private void AbandonPut(PendingPut put)
+    {
+        _puts.TryRemove(Convert.ToHexString(put.PutId), out _);
+        foreach (int index in put.Fail())
+            _ = _nodes.DeleteChunkAsync(put.Nodes[index], new ChunkKey { Key = put.Key, Version = put.Version, Index = index });
+    }
+
+    private async Task SweepAbandonedPutsAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerSecond, _options.PutTimeout.Ticks / 4)), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+                foreach (var put in _puts.Values)
+                    if (_time.GetUtcNow() - put.Started > _options.PutTimeout) AbandonPut(put);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task HandleDeleteAsync(FrameConnection client, uint requestId, string key)
+    {
+        var removed = _directory.Remove(key);
+        if (removed is not null)
+        {
+            Counters.Increment(ProxyCounters.Deletes);
+            _ = DeleteChunksAsync(removed);
+        }
+        try { await client.WriteFrameAsync(FrameOpcode.Ack, requestId, new AckHeader { Value = removed is null ? 0 : 1 }, default, _stop.Token).ConfigureAwait(false); }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException) { }
+    }
+
+    private async Task DeleteChunksAsync(ObjectEntry entry)
+    {
+        var deletions = new Task[entry.TotalShards];
+        for (int i = 0; i < entry.TotalShards; i++)
+            deletions[i] = _nodes.DeleteChunkAsync(entry.Nodes[i], new ChunkKey { Key = entry.Key, Version = entry.Version, Index = i });
+        try { await Task.WhenAll(deletions).ConfigureAwait(false); } catch (Exception) { }
+    }
+
+    private static async Task TryReplyErrorAsync(FrameConnection client, uint requestId, ProtocolErrorCode code, string message)
+    {
+        try { await client.WriteErrorAsync(requestId, code, message).ConfigureAwait(false); }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested) return;
+        _stop.Cancel();
+        _listener?.Dispose();
+        foreach (var client in _clients.Keys) await client.DisposeAsync().ConfigureAwait(false);
+        await _nodes.DisposeAsync().ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Proxy listening for clients on {ClientEndPoint} and nodes on {NodeEndPoint} ({Backend}, {Nodes} functions)")]
+    private partial void LogStarted(string clientEndPoint, string nodeEndPoint, string backend, int nodes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Client {Remote} broke the protocol: {Reason}")]
+    private partial void LogClientProtocolError(string? remote, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Evicted '{Key}' ({Bytes} bytes) to make room")]
+    private partial void LogEvicted(string key, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} came back on a new instance (was {Before}); its chunks are lost")]
+    private partial void LogInstanceChanged(string nodeId, string before);
+}
