@@ -6,8 +6,10 @@ namespace Tiered.Providers.Local;
 
 /// <summary>
 /// Picks how long an instance that has just become idle may stay idle before the platform reclaims it.
-/// Called once per idle period (every time an invocation on the instance ends), with the platform's seeded
-/// <see cref="Random"/>; return <see cref="Timeout.InfiniteTimeSpan"/> to keep the instance forever.
+/// Called once per idle period (every time an invocation on the instance ends), under the platform's lock (keep it
+/// quick and do not call the platform from it), with the platform's seeded <see cref="Random"/>. Return
+/// <see cref="Timeout.InfiniteTimeSpan"/> to keep the instance forever; values above
+/// <see cref="LocalFunctionOptions.MaxDelay"/> are capped to it. If it throws, the instance is kept.
 /// </summary>
 /// <param name="instance">The instance that just became idle.</param>
 /// <param name="random">The platform's random source (do not keep it; it is only safe to use during the call).</param>
@@ -74,6 +76,9 @@ public sealed class LocalFunctionOptions
     /// <summary>Seed of the platform's random source (fault injection, sampled lifetimes); null seeds from the system.</summary>
     public int? Seed { get; set; }
 
+    /// <summary>The longest delay a timer can take (about 49.7 days); delays, timeouts and lifetimes cannot exceed it.</summary>
+    public static TimeSpan MaxDelay { get; } = TimeSpan.FromMilliseconds(uint.MaxValue - 1.0);
+
     /// <summary>Memory per instance in bytes.</summary>
     public long MemoryBytes => MemoryMiB * 1024L * 1024L;
 
@@ -112,6 +117,9 @@ public sealed class LocalFunctionOptions
         }
         if (MemoryMiB <= 0) errors.Add($"{p}{nameof(MemoryMiB)} must be positive (was {MemoryMiB}).");
         if (Timeout <= TimeSpan.Zero) errors.Add($"{p}{nameof(Timeout)} must be positive (was {Timeout}).");
+        if (Timeout > MaxDelay) errors.Add($"{p}{nameof(Timeout)} must be at most {MaxDelay} (was {Timeout}).");
+        if (ColdStartDelay > MaxDelay) errors.Add($"{p}{nameof(ColdStartDelay)} must be at most {MaxDelay} (was {ColdStartDelay}).");
+        if (IdleLifetime > MaxDelay) errors.Add($"{p}{nameof(IdleLifetime)} must be at most {MaxDelay} or Timeout.InfiniteTimeSpan (was {IdleLifetime}).");
         if (MaxConcurrency <= 0) errors.Add($"{p}{nameof(MaxConcurrency)} must be positive (was {MaxConcurrency}).");
         if (ColdStartDelay < TimeSpan.Zero) errors.Add($"{p}{nameof(ColdStartDelay)} must not be negative (was {ColdStartDelay}).");
         if (IdleLifetimeSampler is null && IdleLifetime <= TimeSpan.Zero && IdleLifetime != System.Threading.Timeout.InfiniteTimeSpan)

@@ -44,6 +44,7 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IAsyncDisposable, 
     private long _nextInstance;
     private int _running;
     private bool _disposed;
+    private bool _rateFireIsReal;
 
     /// <summary>Creates the platform.</summary>
     /// <param name="options">Its configuration (validated and copied; later changes have no effect).</param>
@@ -71,7 +72,11 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IAsyncDisposable, 
         _functions = Functions.ToDictionary(n => n, n => new LocalFunctionSlot(n), StringComparer.Ordinal);
         _metrics = new LocalPlatformMetrics(meterFactory, ObserveInstances);
         if (_options.ReclaimRatePerHour > 0)
-            _rateTimer = _time.CreateTimer(static s => ((LocalFunctionPlatform)s!).OnRateReclaim(), this, NextRateInterval(), Timeout.InfiniteTimeSpan);
+        {
+            // Armed after the field is set, so the first firing always finds the timer to re-arm.
+            _rateTimer = _time.CreateTimer(static s => ((LocalFunctionPlatform)s!).OnRateReclaim(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _rateTimer.Change(NextRateInterval(), Timeout.InfiniteTimeSpan);
+        }
         LocalPlatformLog.Started(_logger, Functions.Count, _options.MemoryMiB, _options.MaxConcurrency, _options.ColdStartDelay);
     }
 
@@ -548,6 +553,7 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IAsyncDisposable, 
         }
         if (lifetime == Timeout.InfiniteTimeSpan) return;
         if (lifetime <= TimeSpan.Zero) lifetime = TimeSpan.FromTicks(1);
+        if (lifetime > LocalFunctionOptions.MaxDelay) lifetime = LocalFunctionOptions.MaxDelay;
         var state = new IdleTimerState(this, instance, instance.IdleGeneration);
         instance.IdleTimer = _time.CreateTimer(static s => ((IdleTimerState)s!).Fire(), state, lifetime, Timeout.InfiniteTimeSpan);
     }
@@ -571,21 +577,31 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IAsyncDisposable, 
     private void ArmHazardTimerLocked(LocalFunctionInstance instance)
     {
         if (_options.InstanceReclaimHazardPerHour <= 0) return;
-        var life = Exponential(_options.InstanceReclaimHazardPerHour);
-        instance.HazardTimer = _time.CreateTimer(static s => ((HazardTimerState)s!).Fire(), new HazardTimerState(this, instance), life, Timeout.InfiniteTimeSpan);
+        var (due, real) = Capped(Exponential(_options.InstanceReclaimHazardPerHour));
+        instance.HazardTimer?.Dispose();
+        instance.HazardTimer = _time.CreateTimer(static s => ((HazardTimerState)s!).Fire(), new HazardTimerState(this, instance, real), due, Timeout.InfiniteTimeSpan);
     }
 
-    private sealed record HazardTimerState(LocalFunctionPlatform Platform, LocalFunctionInstance Instance)
+    private sealed record HazardTimerState(LocalFunctionPlatform Platform, LocalFunctionInstance Instance, bool Real)
     {
-        public void Fire() => Platform.OnHazard(Instance);
+        public void Fire() => Platform.OnHazard(Instance, Real);
     }
 
-    private void OnHazard(LocalFunctionInstance instance)
+    private void OnHazard(LocalFunctionInstance instance, bool real)
     {
-        LocalReclaimWork? work;
-        lock (_gate) work = ReclaimLocked(instance, LocalReclaimReason.Injected);
+        LocalReclaimWork? work = null;
+        lock (_gate)
+        {
+            if (instance.IsReclaimed || _disposed) return;
+            if (real) work = ReclaimLocked(instance, LocalReclaimReason.Injected);
+            else ArmHazardTimerLocked(instance); // the sample was beyond the longest timer: the process is memoryless, so draw again
+        }
         if (work is { } w) CompleteReclaim(w);
     }
+
+    /// <summary>A timer due time no longer than the longest timer, and whether the event really happens then.</summary>
+    private static (TimeSpan Due, bool Real) Capped(TimeSpan sample)
+        => sample > LocalFunctionOptions.MaxDelay ? (LocalFunctionOptions.MaxDelay, false) : (sample, true);
 
     private void OnRateReclaim()
     {
@@ -593,19 +609,25 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IAsyncDisposable, 
         lock (_gate)
         {
             if (_disposed) return;
-            if (_instances.Count > 0)
+            if (_rateFireIsReal && _instances.Count > 0)
             {
                 var live = _instances.Values.OrderBy(i => i.Id, StringComparer.Ordinal).ToArray();
                 work = ReclaimLocked(live[_random.Next(live.Length)], LocalReclaimReason.Injected);
             }
-            _rateTimer?.Change(Exponential(_options.ReclaimRatePerHour), Timeout.InfiniteTimeSpan);
+            _rateTimer?.Change(NextRateIntervalLocked(), Timeout.InfiniteTimeSpan);
         }
         if (work is { } w) CompleteReclaim(w);
     }
 
     private TimeSpan NextRateInterval()
     {
-        lock (_gate) return Exponential(_options.ReclaimRatePerHour);
+        lock (_gate) return NextRateIntervalLocked();
+    }
+
+    private TimeSpan NextRateIntervalLocked()
+    {
+        (var due, _rateFireIsReal) = Capped(Exponential(_options.ReclaimRatePerHour));
+        return due;
     }
 
     /// <summary>An exponentially distributed interval for events at <paramref name="perHour"/>; the caller holds the lock.</summary>
@@ -613,7 +635,7 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IAsyncDisposable, 
     {
         var hours = -Math.Log(1.0 - _random.NextDouble()) / perHour;
         var ticks = hours * TimeSpan.TicksPerHour;
-        return ticks >= TimeSpan.MaxValue.Ticks / 2 ? TimeSpan.FromTicks(TimeSpan.MaxValue.Ticks / 2) : TimeSpan.FromTicks(Math.Max(1, (long)ticks));
+        return ticks >= TimeSpan.MaxValue.Ticks / 2 ? TimeSpan.MaxValue / 2 : TimeSpan.FromTicks(Math.Max(1, (long)ticks));
     }
 
     private TimeSpan Bill(TimeSpan duration)

@@ -156,3 +156,25 @@ internal sealed class LambdaHandler(Func<ReadOnlyMemory<byte>, FunctionContext, 
     public Task<ReadOnlyMemory<byte>> HandleAsync(ReadOnlyMemory<byte> payload, FunctionContext context, CancellationToken cancellationToken)
         => handle(payload, context, cancellationToken);
 }
+
+public sealed class LoggingTests
+{
+    [Fact]
+    public async Task Throttles_reclaims_and_failures_are_logged()
+    {
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<LocalFunctionPlatform>();
+        var gate = new GateHandler();
+        await using var platform = new LocalFunctionPlatform(Fixture.Options(o => o.MaxConcurrency = 1), _ => gate, Fixture.Time(), logger);
+        var running = platform.InvokeAsync(Fixture.Invocation());
+        await gate.Started.Within();
+        await Assert.ThrowsAsync<FunctionThrottledException>(() => platform.InvokeAsync(Fixture.Invocation()));
+        platform.ReclaimFunction(Fixture.F0);
+        await running.Within();
+
+        var records = logger.Collector.GetSnapshot();
+        Assert.Contains(records, r => r.Id.Id == 1 && r.Level == Microsoft.Extensions.Logging.LogLevel.Information);
+        Assert.Contains(records, r => r.Id.Id == 3 && r.Message.Contains("tiered-node-000 throttled"));
+        Assert.Contains(records, r => r.Id.Id == 4 && r.Message.Contains("(Injected) while Busy"));
+        Assert.Contains(records, r => r.Id.Id == 6 && r.Message.Contains("reclaimed"));
+    }
+}

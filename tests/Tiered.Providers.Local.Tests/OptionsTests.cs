@@ -68,6 +68,17 @@ public sealed class OptionsTests
     }
 
     [Fact]
+    public void Delays_longer_than_the_longest_timer_are_refused()
+    {
+        var o = new LocalFunctionOptions { Timeout = TimeSpan.FromDays(60), ColdStartDelay = TimeSpan.FromDays(60), IdleLifetime = TimeSpan.FromDays(60) };
+        var errors = o.GetValidationErrors();
+        Assert.Equal(3, errors.Count);
+        Assert.StartsWith("LocalFunctionOptions.Timeout must be at most 49.17:02:47.294", errors[0]);
+        Assert.StartsWith("LocalFunctionOptions.ColdStartDelay must be at most", errors[1]);
+        Assert.StartsWith("LocalFunctionOptions.IdleLifetime must be at most", errors[2]);
+    }
+
+    [Fact]
     public void Zero_cold_start_and_infinite_idle_lifetime_are_allowed()
     {
         var o = new LocalFunctionOptions { ColdStartDelay = TimeSpan.Zero, IdleLifetime = Timeout.InfiniteTimeSpan };

@@ -222,4 +222,31 @@ public sealed class ReclaimTests
         Assert.Equal(TimeSpan.Zero, result.BilledDuration);
         Assert.Equal(0, created);
     }
+
+    [Fact]
+    public async Task Tiny_fault_rates_beyond_the_longest_timer_neither_throw_nor_fire_early()
+    {
+        // On the system clock a timer longer than ~49.7 days throws; the platform must cap and re-draw.
+        await using (var real = new LocalFunctionPlatform(Fixture.Options(o =>
+        {
+            o.ReclaimRatePerHour = 1e-9;
+            o.InstanceReclaimHazardPerHour = 1e-9;
+            o.IdleLifetimeSampler = (_, _) => TimeSpan.FromDays(365);
+        }), _ => new CounterHandler()))
+        {
+            Assert.Null((await real.InvokeAsync(Fixture.Invocation()).Within()).Error);
+            Assert.Equal(1, real.InstanceCount);
+        }
+
+        var time = Fixture.Time();
+        await using var platform = new LocalFunctionPlatform(Fixture.Options(o =>
+        {
+            o.IdleLifetime = Timeout.InfiniteTimeSpan;
+            o.ReclaimRatePerHour = 1e-9;
+            o.InstanceReclaimHazardPerHour = 1e-9;
+        }), _ => new CounterHandler(), time);
+        await platform.InvokeAsync(Fixture.Invocation()).Within();
+        for (var i = 0; i < 4; i++) time.Advance(TimeSpan.FromDays(30));
+        Assert.Equal(1, platform.InstanceCount);
+    }
 }
