@@ -22,7 +22,8 @@ internal sealed partial class NodePool : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ProxyCounters _counters;
     private readonly ConcurrentDictionary<string, NodeConnection> _live = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Task<NodeConnection>> _activations = new(StringComparer.Ordinal);
+    // Lazy, because GetOrAdd may run its factory twice under contention and a second invocation would race the first.
+    private readonly ConcurrentDictionary<string, Lazy<Task<NodeConnection>>> _activations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (byte[] Token, TaskCompletionSource<NodeConnection> DialBack)> _awaiting = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastActive = new(StringComparer.Ordinal);
@@ -62,14 +63,14 @@ internal sealed partial class NodePool : IAsyncDisposable
     {
         if (_live.TryGetValue(nodeId, out var live) && live.IsOpen) return live;
         if (!_known.Contains(nodeId)) throw new NodeRequestException(nodeId, "no such function in the backend's pool.");
-        var activation = _activations.GetOrAdd(nodeId, id => ActivateAsync(id, InvocationKind.Serve, _options.NodeIdleTimeout));
+        var activation = _activations.GetOrAdd(nodeId, id => new Lazy<Task<NodeConnection>>(() => ActivateAsync(id, InvocationKind.Serve, _options.NodeIdleTimeout)));
         try
         {
-            return await activation.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await activation.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            if (activation.IsCompleted) _activations.TryRemove(KeyValuePair.Create(nodeId, activation));
+            if (activation.Value.IsCompleted) _activations.TryRemove(KeyValuePair.Create(nodeId, activation));
         }
     }
 
@@ -210,8 +211,8 @@ internal sealed partial class NodePool : IAsyncDisposable
                     if (_live.ContainsKey(nodeId) || _activations.ContainsKey(nodeId)) continue;
                     if (_lastActive.TryGetValue(nodeId, out var last) && now - last < _options.WarmUpInterval) continue;
                     _lastActive[nodeId] = now;
-                    var warmUp = _activations.GetOrAdd(nodeId, id => ActivateAsync(id, InvocationKind.WarmUp, _options.WarmUpIdleTimeout));
-                    _ = warmUp.ContinueWith(t => { _activations.TryRemove(KeyValuePair.Create(nodeId, warmUp)); _ = t.Exception; }, TaskScheduler.Default);
+                    var warmUp = _activations.GetOrAdd(nodeId, id => new Lazy<Task<NodeConnection>>(() => ActivateAsync(id, InvocationKind.WarmUp, _options.WarmUpIdleTimeout)));
+                    _ = warmUp.Value.ContinueWith(t => { _activations.TryRemove(KeyValuePair.Create(nodeId, warmUp)); _ = t.Exception; }, TaskScheduler.Default);
                 }
             }
         }
