@@ -1,0 +1,119 @@
+using Tiered.Proxy;
+using Xunit;
+
+namespace Tiered.Tier.Tests;
+
+/// <summary>Reclaimed instances, corrupted chunks and dropped connections: served while k chunks survive, a clean miss after, never wrong bytes.</summary>
+public class FailureTests
+{
+    [Fact]
+    public async Task ReclaimingRInstancesStillServesAndRepairs()
+    {
+        await using var tier = TierHarness.Start("rs(10,2)");
+        var value = TierHarness.RandomBytes(3_000_000, 7);
+        await tier.Client.PutAsync("k", value);
+        var entry = tier.Proxy.Lookup("k")!;
+        Assert.Equal(1, tier.Platform.ReclaimFunction(entry.Nodes[0]));
+        Assert.Equal(1, tier.Platform.ReclaimFunction(entry.Nodes[5]));
+
+        using (var read = await tier.Client.GetAsync("k"))
+            Assert.Equal(value, read!.ToArray());
+        Assert.Equal(2, tier.Proxy.Counters[ProxyCounters.ChunksLost]);
+
+        // The lost chunks are rebuilt and stored again on their (new) instances.
+        await Eventually(() => tier.Proxy.Counters[ProxyCounters.Repairs] == 2, "the two lost chunks to be repaired");
+        Assert.Single(tier.NodeOf(entry.Nodes[0])!.Store!.Enumerate(), c => c.Id.Key == "k");
+
+        // With the repair done, losing two other chunks is survivable again.
+        tier.Platform.ReclaimFunction(entry.Nodes[1]);
+        tier.Platform.ReclaimFunction(entry.Nodes[7]);
+        using (var again = await tier.Client.GetAsync("k"))
+            Assert.Equal(value, again!.ToArray());
+    }
+
+    [Fact]
+    public async Task ReclaimingMoreThanRInstancesIsACleanMiss()
+    {
+        await using var tier = TierHarness.Start("rs(10,2)");
+        await tier.Client.PutAsync("k", TierHarness.RandomBytes(500_000, 3));
+        var entry = tier.Proxy.Lookup("k")!;
+        foreach (int i in new[] { 2, 3, 11 }) tier.Platform.ReclaimFunction(entry.Nodes[i]);
+
+        Assert.Null(await tier.Client.GetAsync("k"));
+        Assert.Null(tier.Proxy.Lookup("k"));
+        Assert.Equal(1, tier.Proxy.Counters[ProxyCounters.Misses]);
+    }
+
+    [Fact]
+    public async Task CorruptedChunkIsDetectedTreatedAsMissingAndRepaired()
+    {
+        await using var tier = TierHarness.Start("rs(10,2)");
+        var value = TierHarness.RandomBytes(1_000_000, 5);
+        await tier.Client.PutAsync("k", value);
+        var entry = tier.Proxy.Lookup("k")!;
+        var stored = tier.NodeOf(entry.Nodes[3])!.Store!.Enumerate().Single(c => c.Id.Key == "k");
+        stored.Chunk.Data[stored.Chunk.Data.Length / 2] ^= 0x40;
+
+        using (var read = await tier.Client.GetAsync("k"))
+            Assert.Equal(value, read!.ToArray());
+        Assert.Equal(1, tier.Proxy.Counters[ProxyCounters.ChunksCorrupt]);
+        await Eventually(() => tier.Proxy.Counters[ProxyCounters.Repairs] == 1, "the corrupt chunk to be repaired");
+        var repaired = tier.NodeOf(entry.Nodes[3])!.Store!.Enumerate().Single(c => c.Id.Key == "k");
+        Assert.True(Tiered.Protocol.ChunkChecksum.Matches(repaired.Chunk.Data, entry.Checksums[3]));
+    }
+
+    [Fact]
+    public async Task InstancesReclaimedDuringAGetDoNotCorruptIt()
+    {
+        await using var tier = TierHarness.Start("rs(10,2)");
+        var value = TierHarness.RandomBytes(20 << 20, 11);
+        await tier.Client.PutAsync("k", value);
+        var entry = tier.Proxy.Lookup("k")!;
+        for (int round = 0; round < 3; round++)
+        {
+            var get = tier.Client.GetAsync("k").AsTask();
+            tier.Platform.ReclaimFunction(entry.Nodes[round]);
+            tier.Platform.ReclaimFunction(entry.Nodes[11 - round]);
+            using var read = await get;
+            // Either served from the survivors or, if too much was lost at once, a miss — never wrong bytes.
+            if (read is not null) Assert.True(value.AsSpan().SequenceEqual(read.Span));
+            if (read is null) return;
+            await Eventually(() => tier.Proxy.Counters[ProxyCounters.Repairs] >= 2 * (round + 1) || tier.Proxy.Lookup("k") is null, "repairs to catch up");
+        }
+    }
+
+    [Fact]
+    public async Task LeastRecentlyUsedObjectsAreEvictedWhenThePoolIsFull()
+    {
+        // rs(10,2) of 100,000 bytes: 12 chunks of 10,048 bytes = 120,576 bytes per object; room for three.
+        await using var tier = TierHarness.Start("rs(10,2)", poolMemoryBytes: 400_000);
+        foreach (string key in new[] { "a", "b", "c" }) await tier.Client.PutAsync(key, TierHarness.RandomBytes(100_000, key[0]));
+        (await tier.Client.GetAsync("a"))!.Dispose();
+        await tier.Client.PutAsync("d", TierHarness.RandomBytes(100_000, 'd'));
+
+        Assert.Equal(["c", "a", "d"], tier.Proxy.KeysByRecency());
+        Assert.Null(await tier.Client.GetAsync("b"));
+        Assert.Equal(1, tier.Proxy.Counters[ProxyCounters.Evictions]);
+        using var a = await tier.Client.GetAsync("a");
+        Assert.Equal(TierHarness.RandomBytes(100_000, 'a'), a!.ToArray());
+    }
+
+    [Fact]
+    public async Task AnObjectLargerThanThePoolIsRefusedWithAClearError()
+    {
+        await using var tier = TierHarness.Start("rs(10,2)", poolMemoryBytes: 100_000);
+        var error = await Assert.ThrowsAsync<Tiered.Client.TierException>(async () => await tier.Client.PutAsync("huge", new byte[1_000_000]));
+        Assert.Contains("does not fit in the pool", error.Message);
+        Assert.Equal(0, tier.Proxy.ObjectCount);
+    }
+
+    internal static async Task Eventually(Func<bool> condition, string what)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            if (deadline.IsCancellationRequested) Assert.Fail($"Timed out waiting for {what}.");
+            await Task.Delay(20);
+        }
+    }
+}
