@@ -30,14 +30,14 @@ public sealed class TierHarness : IAsyncDisposable
     public TierClient Client { get; }
 
     public static TierHarness Start(string codec = "rs(10,2)", int functions = 14, int memoryMiB = 512, long poolMemoryBytes = 0,
-        TimeSpan? nodeIdleTimeout = null)
+        TimeSpan? nodeIdleTimeout = null, TimeSpan? warmUpInterval = null)
     {
         var nodes = new ConcurrentDictionary<string, FunctionNode>();
         var platform = new LocalFunctionPlatform(
             new LocalFunctionOptions { FunctionCount = functions, MemoryMiB = memoryMiB, ColdStartDelay = TimeSpan.Zero, Seed = 1 },
             context => nodes.GetOrAdd(context.InstanceId, _ => new FunctionNode()));
         var proxy = new TierProxy(
-            new TierProxyOptions { PoolMemoryBytes = poolMemoryBytes, NodeIdleTimeout = nodeIdleTimeout ?? TimeSpan.FromSeconds(30), WarmUpInterval = TimeSpan.FromHours(1) },
+            new TierProxyOptions { PoolMemoryBytes = poolMemoryBytes, NodeIdleTimeout = nodeIdleTimeout ?? TimeSpan.FromSeconds(30), WarmUpInterval = warmUpInterval ?? TimeSpan.FromHours(1) },
             platform, PlacementFactory.Create("rendezvous"), name => CodecFactory.Create(name));
         proxy.Start();
         var client = NewClient(proxy, CodecFactory.Create(codec));

@@ -20,10 +20,21 @@ public sealed class ProxyCounters
     public const string ProtocolErrors = "protocol_errors";
 
     private readonly ConcurrentDictionary<string, long> _values = new(StringComparer.Ordinal);
+    private readonly ProxyMetrics? _metrics;
 
-    public void Increment(string name, long by = 1) => _values.AddOrUpdate(name, by, (_, v) => v + by);
+    public ProxyCounters(ProxyMetrics? metrics = null) => _metrics = metrics;
 
-    public void Invocation(InvocationKind kind) => Increment("invocations_" + kind.ToString().ToLowerInvariant());
+    public void Increment(string name, long by = 1)
+    {
+        _values.AddOrUpdate(name, by, (_, v) => v + by);
+        _metrics?.Record(name, by);
+    }
+
+    public void Invocation(InvocationKind kind)
+    {
+        _values.AddOrUpdate("invocations_" + kind.ToString().ToLowerInvariant(), 1, (_, v) => v + 1);
+        _metrics?.Invocation(kind);
+    }
 
     public long this[string name] => _values.TryGetValue(name, out long v) ? v : 0;
 

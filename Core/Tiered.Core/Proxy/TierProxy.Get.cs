@@ -14,10 +14,12 @@ public sealed partial class TierProxy
     /// </summary>
     private async Task HandleGetAsync(FrameConnection client, uint requestId, string key)
     {
+        long started = _time.GetTimestamp();
         var entry = _directory.Get(key);
         if (entry is null)
         {
             Counters.Increment(ProxyCounters.Misses);
+            Metrics.GetCompleted(_time.GetElapsedTime(started), hit: false);
             await TryReplyAsync(client, FrameOpcode.NotFound, requestId, new ChunkKey { Key = key }).ConfigureAwait(false);
             return;
         }
@@ -51,7 +53,7 @@ public sealed partial class TierProxy
                     }, default, _stop.Token).ConfigureAwait(false);
                 await client.WriteFrameAsync(FrameOpcode.ChunkData, requestId, reply.Chunk, reply.Payload.Memory, _stop.Token).ConfigureAwait(false);
                 Counters.Increment(ProxyCounters.BytesOut, reply.Payload.Length);
-                relayed++;
+                if (++relayed == entry.DataShards) Metrics.GetCompleted(_time.GetElapsedTime(started), hit: true);
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
             {
@@ -63,6 +65,7 @@ public sealed partial class TierProxy
         if (relayed < entry.DataShards)
         {
             Counters.Increment(ProxyCounters.Misses);
+            Metrics.GetCompleted(_time.GetElapsedTime(started), hit: false);
             LogObjectLost(entry.Key, entry.TotalShards - lost.Count, entry.DataShards);
             if (_directory.Remove(entry.Key, entry.Version) is { } gone) _ = DeleteChunksAsync(gone);
             if (!clientGone) await TryReplyAsync(client, FrameOpcode.NotFound, requestId, new ChunkKey { Key = key, Version = entry.Version }).ConfigureAwait(false);

@@ -39,9 +39,12 @@ public sealed partial class TierProxy : IAsyncDisposable
     /// <param name="codecs">Resolves a codec name for repairs; without it, lost chunks are only counted.</param>
     /// <param name="timeProvider">Time for timers and timeouts (tests may fake it).</param>
     /// <param name="loggerFactory">Where the proxy logs.</param>
+    /// <param name="meterFactory">Creates the proxy's meter (for DI and tests); a private meter when null.</param>
     public TierProxy(TierProxyOptions options, IFunctionBackend backend, IPlacement<string> placement, Func<string, IErasureCodec>? codecs = null,
-        TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null)
+        TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
+        Metrics = new ProxyMetrics(meterFactory);
+        Counters = new ProxyCounters(Metrics);
         _options = options.Validate();
         _backend = backend;
         _placement = placement;
@@ -57,7 +60,10 @@ public sealed partial class TierProxy : IAsyncDisposable
         _repairs = new SemaphoreSlim(options.RepairConcurrency);
     }
 
-    public ProxyCounters Counters { get; } = new();
+    public ProxyCounters Counters { get; }
+
+    /// <summary>The proxy's metrics instruments (meter <see cref="ProxyMetrics.MeterName"/>).</summary>
+    public ProxyMetrics Metrics { get; }
 
     /// <summary>Where clients connect (after <see cref="Start"/>).</summary>
     public IPEndPoint ClientEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("The proxy has not started."));
@@ -204,6 +210,7 @@ public sealed partial class TierProxy : IAsyncDisposable
             _puts.TryRemove(Convert.ToHexString(put.PutId), out _);
             var (replaced, evicted) = _directory.Commit(entry);
             Counters.Increment(ProxyCounters.Puts);
+            Metrics.PutCompleted(_time.GetUtcNow() - put.Started);
             if (replaced is not null) _ = DeleteChunksAsync(replaced);
             foreach (var old in evicted)
             {
@@ -304,6 +311,7 @@ public sealed partial class TierProxy : IAsyncDisposable
         _listener?.Dispose();
         foreach (var client in _clients.Keys) await client.DisposeAsync().ConfigureAwait(false);
         await _nodes.DisposeAsync().ConfigureAwait(false);
+        Metrics.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Proxy listening for clients on {ClientEndPoint} and nodes on {NodeEndPoint} ({Backend}, {Nodes} functions)")]

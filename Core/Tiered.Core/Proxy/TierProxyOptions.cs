@@ -24,8 +24,11 @@ public sealed record TierProxyOptions
     /// <summary>How long to wait for an invoked node to dial back.</summary>
     public TimeSpan DialBackTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long an invoked node stays without commands before returning.</summary>
-    public TimeSpan NodeIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long an invoked node stays without commands before returning. Shorter saves billed GB-seconds
+    /// (an idle connected node is a running invocation); longer saves re-invocations.
+    /// </summary>
+    public TimeSpan NodeIdleTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Nodes idle (not connected) for this long are invoked to keep their instances warm.</summary>
     public TimeSpan WarmUpInterval { get; init; } = TimeSpan.FromMinutes(1);
