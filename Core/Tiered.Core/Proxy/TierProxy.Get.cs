@@ -77,14 +77,22 @@ public sealed partial class TierProxy
 
     private async Task<NodeReply?> FetchChunkAsync(ObjectEntry entry, int index, CancellationToken cancellationToken)
     {
-        try
+        var key = new ChunkKey { Key = entry.Key, Version = entry.Version, Index = index };
+        for (int attempt = 0; ; attempt++)
         {
-            var node = await _nodes.GetAsync(entry.Nodes[index], cancellationToken).ConfigureAwait(false);
-            return await node.GetAsync(new ChunkKey { Key = entry.Key, Version = entry.Version, Index = index }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is NodeRequestException or OperationCanceledException)
-        {
-            return null;
+            try
+            {
+                var node = await _nodes.GetAsync(entry.Nodes[index], cancellationToken).ConfigureAwait(false);
+                return await node.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NodeRequestException) when (attempt == 0 && !cancellationToken.IsCancellationRequested)
+            {
+                // The connection ended as it was used (the node went idle or was reclaimed): activate it once more.
+            }
+            catch (Exception e) when (e is NodeRequestException or OperationCanceledException)
+            {
+                return null;
+            }
         }
     }
 

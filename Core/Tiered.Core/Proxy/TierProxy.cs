@@ -197,8 +197,21 @@ public sealed partial class TierProxy : IAsyncDisposable
 
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                 timeout.CancelAfter(_options.ChunkTimeout);
-                var node = await _nodes.GetAsync(put.Nodes[header.Index], timeout.Token).ConfigureAwait(false);
-                await node.StoreAsync(new ChunkHeader { Key = put.Key, Version = put.Version, Index = header.Index, Checksum = header.Checksum }, payload.Memory, timeout.Token).ConfigureAwait(false);
+                var chunk = new ChunkHeader { Key = put.Key, Version = put.Version, Index = header.Index, Checksum = header.Checksum };
+                for (int attempt = 0; ; attempt++)
+                {
+                    // A node's connection may end just as it is picked (its instance reclaimed, or it went idle):
+                    // one fresh activation is worth a try before failing the PUT.
+                    try
+                    {
+                        var node = await _nodes.GetAsync(put.Nodes[header.Index], timeout.Token).ConfigureAwait(false);
+                        await node.StoreAsync(chunk, payload.Memory, timeout.Token).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (NodeRequestException) when (attempt == 0 && !timeout.IsCancellationRequested)
+                    {
+                    }
+                }
             }
 
             var entry = put.MarkStored(header.Index, header.Checksum);
