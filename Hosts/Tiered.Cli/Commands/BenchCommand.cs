@@ -9,6 +9,7 @@ internal static class BenchCommand
     {
         var command = new Command("bench", "Measure throughput.");
         command.Subcommands.Add(BenchCodecsCommand.Create());
+        command.Subcommands.Add(BenchE2eCommand.Create());
         return command;
     }
 }
