@@ -30,7 +30,7 @@ public sealed class TierHarness : IAsyncDisposable
     public TierClient Client { get; }
 
     public static TierHarness Start(string codec = "rs(10,2)", int functions = 14, int memoryMiB = 512, long poolMemoryBytes = 0,
-        TimeSpan? nodeIdleTimeout = null, TimeSpan? warmUpInterval = null)
+        TimeSpan? nodeIdleTimeout = null, TimeSpan? warmUpInterval = null, TimeProvider? proxyTime = null)
     {
         var nodes = new ConcurrentDictionary<string, FunctionNode>();
         var platform = new LocalFunctionPlatform(
@@ -38,7 +38,7 @@ public sealed class TierHarness : IAsyncDisposable
             context => nodes.GetOrAdd(context.InstanceId, _ => new FunctionNode()));
         var proxy = new TierProxy(
             new TierProxyOptions { PoolMemoryBytes = poolMemoryBytes, NodeIdleTimeout = nodeIdleTimeout ?? TimeSpan.FromSeconds(30), WarmUpInterval = warmUpInterval ?? TimeSpan.FromHours(1) },
-            platform, PlacementFactory.Create("rendezvous"), name => CodecFactory.Create(name));
+            platform, PlacementFactory.Create("rendezvous"), name => CodecFactory.Create(name), proxyTime);
         proxy.Start();
         var client = NewClient(proxy, CodecFactory.Create(codec));
         return new TierHarness(platform, proxy, client, nodes);

@@ -127,6 +127,7 @@ internal sealed class SingleFrameResponse : ResponseHandler
     public AckHeader? Ack { get; private set; }
     public PutResult? Put { get; private set; }
     public StatsReplyHeader? Stats { get; private set; }
+    public ObjectHeader? Object { get; private set; }
 
     public override async ValueTask<bool> OnFrameAsync(ReceivedFrame frame, FrameConnection connection, CancellationToken cancellationToken)
     {
@@ -138,6 +139,7 @@ internal sealed class SingleFrameResponse : ResponseHandler
             case FrameOpcode.Ack: Ack = frame.ReadHeader<AckHeader>(); break;
             case FrameOpcode.PutDone: Put = frame.ReadHeader<PutResult>(); break;
             case FrameOpcode.StatsReply: Stats = frame.ReadHeader<StatsReplyHeader>(); break;
+            case FrameOpcode.ObjectHeader: Object = frame.ReadHeader<ObjectHeader>(); break;
         }
         Complete();
         return true;

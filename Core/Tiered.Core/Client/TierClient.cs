@@ -32,9 +32,16 @@ public sealed class TierClient : ITier
 
     public IErasureCodec Codec => _codec;
 
-    public async ValueTask PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
+    public async ValueTask PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
+        await PutAsync(key, value, TierPutOptions.Default, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Stores an object with a time to live and/or a condition; false when the condition did not hold.</summary>
+    public async ValueTask<bool> PutAsync(string key, ReadOnlyMemory<byte> value, TierPutOptions options, CancellationToken cancellationToken = default)
     {
         ValidateKey(key);
+        long ttl = options.TimeToLive is { } t
+            ? (t > TimeSpan.Zero ? Math.Max(1, (long)Math.Ceiling(t.TotalMilliseconds)) : throw new ArgumentOutOfRangeException(nameof(options), t, "A time to live must be positive."))
+            : 0;
         int n = _codec.TotalShards, k = _codec.DataShards;
         int shardLength = _codec.ShardSize(value.Length);
         var owned = new List<IDisposable>();
@@ -87,6 +94,7 @@ public sealed class TierClient : ITier
                 {
                     Key = key, PutId = putId, Index = i, DataShards = k, TotalShards = n,
                     ObjectLength = value.Length, Codec = _codec.Name, Checksum = ChunkChecksum.Compute(chunks[i].Span),
+                    TimeToLiveMs = ttl, Condition = options.Condition,
                 };
                 sends[i] = SendAsync(proxy, FrameOpcode.PutChunk, header, chunks[i], timeout.Token);
             }
@@ -98,12 +106,51 @@ public sealed class TierClient : ITier
             {
                 throw Wrap(failed.Exception!.GetBaseException(), $"PUT '{key}'");
             }
-            if (!sends.Any(s => s.Result.Opcode == FrameOpcode.PutDone))
-                throw new TierException($"PUT '{key}': every chunk was acknowledged but the proxy never confirmed the object.");
+            var done = sends.Select(s => s.Result.Put).FirstOrDefault(p => p is not null)
+                ?? throw new TierException($"PUT '{key}': every chunk was acknowledged but the proxy never confirmed the object.");
+            return done.Stored;
         }
         finally
         {
             foreach (var item in owned) item.Dispose();
+        }
+    }
+
+    /// <summary>An object's metadata without its bytes, or null when it is absent.</summary>
+    public async ValueTask<TierObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            var reply = await SendAsync(ProxyFor(key), FrameOpcode.Head, new GetRequest { Key = key }, default, timeout.Token).ConfigureAwait(false);
+            return reply.Object is { } header
+                ? new TierObjectInfo(header.Key, header.ObjectLength, header.Version, header.Codec, header.TimeToLiveMs < 0 ? null : TimeSpan.FromMilliseconds(header.TimeToLiveMs))
+                : null;
+        }
+        catch (Exception e) when (e is IOException or TierException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw Wrap(e, $"HEAD '{key}'");
+        }
+    }
+
+    /// <summary>Sets (or, with null, clears) an object's time to live; false when it is absent.</summary>
+    public async ValueTask<bool> ExpireAsync(string key, TimeSpan? timeToLive, CancellationToken cancellationToken = default)
+    {
+        ValidateKey(key);
+        if (timeToLive is { } t && t <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeToLive), t, "A time to live must be positive (use DeleteAsync to remove now).");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.RequestTimeout);
+        try
+        {
+            long ms = timeToLive is { } ttl ? Math.Max(1, (long)Math.Ceiling(ttl.TotalMilliseconds)) : 0;
+            var reply = await SendAsync(ProxyFor(key), FrameOpcode.Expire, new ExpireRequest { Key = key, TimeToLiveMs = ms }, default, timeout.Token).ConfigureAwait(false);
+            return reply.Ack?.Value == 1;
+        }
+        catch (Exception e) when (e is IOException or TierException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw Wrap(e, $"EXPIRE '{key}'");
         }
     }
 

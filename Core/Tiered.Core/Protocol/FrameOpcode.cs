@@ -42,4 +42,8 @@ public enum FrameOpcode : byte
     /// <summary>Client → proxy: ask for counters, answered by <see cref="StatsReply"/>.</summary>
     Stats = 37,
     StatsReply = 38,
+    /// <summary>Client → proxy: an object's metadata without its chunks (<see cref="GetRequest"/>); answered by <see cref="ObjectHeader"/> or <see cref="NotFound"/>.</summary>
+    Head = 39,
+    /// <summary>Client → proxy: set or clear an object's time to live (<see cref="ExpireRequest"/>), answered by <see cref="Ack"/> (1 if it exists).</summary>
+    Expire = 40,
 }

@@ -71,6 +71,28 @@ public sealed record PutChunkHeader
     [Key(5)] public long ObjectLength { get; init; }
     [Key(6)] public string Codec { get; init; } = "";
     [Key(7)] public ulong Checksum { get; init; }
+    /// <summary>Time to live in milliseconds from the commit; 0 = until evicted.</summary>
+    [Key(8)] public long TimeToLiveMs { get; init; }
+    /// <summary>Store only if the key is absent (NX) or only if present (XX).</summary>
+    [Key(9)] public PutCondition Condition { get; init; }
+}
+
+/// <summary>When a PUT may replace what is there (Redis SET's NX and XX).</summary>
+public enum PutCondition
+{
+    Always = 0,
+    /// <summary>Only if the key holds no object.</summary>
+    IfAbsent = 1,
+    /// <summary>Only if the key already holds an object.</summary>
+    IfPresent = 2,
+}
+
+/// <summary>Sets (TimeToLiveMs &gt; 0) or clears (0) an object's expiry.</summary>
+[MessagePackObject]
+public sealed record ExpireRequest
+{
+    [Key(0)] public string Key { get; init; } = "";
+    [Key(1)] public long TimeToLiveMs { get; init; }
 }
 
 /// <summary>The object is stored; readers now see this version.</summary>
@@ -79,6 +101,8 @@ public sealed record PutResult
 {
     [Key(0)] public string Key { get; init; } = "";
     [Key(1)] public long Version { get; init; }
+    /// <summary>False when the put's condition did not hold and nothing changed.</summary>
+    [Key(2)] public bool Stored { get; init; } = true;
 }
 
 [MessagePackObject]
@@ -98,6 +122,8 @@ public sealed record ObjectHeader
     [Key(4)] public int ShardLength { get; init; }
     [Key(5)] public int DataShards { get; init; }
     [Key(6)] public int TotalShards { get; init; }
+    /// <summary>Milliseconds until the object expires, or -1 when it does not.</summary>
+    [Key(7)] public long TimeToLiveMs { get; init; } = -1;
 }
 
 [MessagePackObject]

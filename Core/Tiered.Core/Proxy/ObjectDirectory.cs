@@ -29,6 +29,33 @@ internal sealed class ObjectDirectory(long capacityBytes)
         }
     }
 
+    /// <summary>Sets or clears the expiry of the current version; false when the key is absent.</summary>
+    public bool SetExpiry(string key, DateTimeOffset? expiresAt)
+    {
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(key, out var node)) return false;
+            node.Value = node.Value with { ExpiresAt = expiresAt };
+            return true;
+        }
+    }
+
+    /// <summary>Removes and returns every entry expired at <paramref name="now"/>.</summary>
+    public IReadOnlyList<ObjectEntry> RemoveExpired(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var expired = _recency.Where(e => e.IsExpired(now)).ToList();
+            foreach (var entry in expired)
+            {
+                _recency.Remove(_entries[entry.Key]);
+                _entries.Remove(entry.Key);
+                _bytes -= entry.StoredBytes;
+            }
+            return expired;
+        }
+    }
+
     /// <summary>The current entry, without touching its recency.</summary>
     public ObjectEntry? Peek(string key)
     {
@@ -41,14 +68,21 @@ internal sealed class ObjectDirectory(long capacityBytes)
         lock (_lock) return _recency.Reverse().Select(e => e.Key).ToArray();
     }
 
-    /// <summary>Makes <paramref name="entry"/> current; returns the version it replaced and the objects evicted to make room.</summary>
-    public (ObjectEntry? Replaced, IReadOnlyList<ObjectEntry> Evicted) Commit(ObjectEntry entry)
+    /// <summary>
+    /// Makes <paramref name="entry"/> current unless <paramref name="condition"/> fails (then Stored is false and
+    /// nothing changes); returns the version it replaced and the objects evicted to make room. An expired entry
+    /// counts as absent.
+    /// </summary>
+    public (bool Stored, ObjectEntry? Replaced, IReadOnlyList<ObjectEntry> Evicted) Commit(ObjectEntry entry, Tiered.Protocol.PutCondition condition, DateTimeOffset now)
     {
         var evicted = new List<ObjectEntry>();
         ObjectEntry? replaced = null;
         lock (_lock)
         {
-            if (_entries.TryGetValue(entry.Key, out var existing))
+            bool present = _entries.TryGetValue(entry.Key, out var existing) && !existing.Value.IsExpired(now);
+            if ((condition == Tiered.Protocol.PutCondition.IfAbsent && present) || (condition == Tiered.Protocol.PutCondition.IfPresent && !present))
+                return (false, null, evicted);
+            if (existing is not null)
             {
                 replaced = existing.Value;
                 _recency.Remove(existing);
@@ -64,7 +98,7 @@ internal sealed class ObjectDirectory(long capacityBytes)
             _entries[entry.Key] = _recency.AddFirst(entry);
             _bytes += entry.StoredBytes;
         }
-        return (replaced, evicted);
+        return (true, replaced, evicted);
     }
 
     /// <summary>Removes the key (only if it still holds <paramref name="version"/>, when given).</summary>

@@ -10,9 +10,12 @@ namespace Tiered.Proxy;
 /// <param name="TotalShards">k + r.</param>
 /// <param name="Nodes">The node (function) holding chunk i.</param>
 /// <param name="Checksums">The XxHash3 of chunk i.</param>
+/// <param name="ExpiresAt">When the object stops being served, or null to keep it until evicted.</param>
 public sealed record ObjectEntry(string Key, long Version, long ObjectLength, string Codec, int ShardLength, int DataShards, int TotalShards,
-    string[] Nodes, ulong[] Checksums)
+    string[] Nodes, ulong[] Checksums, DateTimeOffset? ExpiresAt = null)
 {
+    public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } expires && now >= expires;
+
     /// <summary>Memory the object takes in the pool (all its chunks).</summary>
     public long StoredBytes => (long)ShardLength * TotalShards;
 }

@@ -1,7 +1,8 @@
 namespace Tiered.Proxy;
 
 /// <summary>An object whose chunks are arriving: its version and nodes are fixed by the first chunk.</summary>
-internal sealed class PendingPut(string key, byte[] putId, long version, string codec, long objectLength, int shardLength, int dataShards, string[] nodes, DateTimeOffset started)
+internal sealed class PendingPut(string key, byte[] putId, long version, string codec, long objectLength, int shardLength, int dataShards, string[] nodes, DateTimeOffset started,
+    long timeToLiveMs, Tiered.Protocol.PutCondition condition)
 {
     private readonly ulong[] _checksums = new ulong[nodes.Length];
     private readonly bool[] _stored = new bool[nodes.Length];
@@ -18,6 +19,8 @@ internal sealed class PendingPut(string key, byte[] putId, long version, string 
     public string[] Nodes { get; } = nodes;
     public DateTimeOffset Started { get; } = started;
     public bool Failed { get; private set; }
+    public long TimeToLiveMs { get; } = timeToLiveMs;
+    public Tiered.Protocol.PutCondition Condition { get; } = condition;
 
     /// <summary>Records a stored chunk; returns the complete entry when it was the last one.</summary>
     public ObjectEntry? MarkStored(int index, ulong checksum)

@@ -15,7 +15,7 @@ public sealed partial class TierProxy
     private async Task HandleGetAsync(FrameConnection client, uint requestId, string key)
     {
         long started = _time.GetTimestamp();
-        var entry = _directory.Get(key);
+        var entry = CurrentEntry(key);
         if (entry is null)
         {
             Counters.Increment(ProxyCounters.Misses);
@@ -46,11 +46,7 @@ public sealed partial class TierProxy
             try
             {
                 if (relayed == 0)
-                    await client.WriteFrameAsync(FrameOpcode.ObjectHeader, requestId, new ObjectHeader
-                    {
-                        Key = entry.Key, Version = entry.Version, ObjectLength = entry.ObjectLength, Codec = entry.Codec,
-                        ShardLength = entry.ShardLength, DataShards = entry.DataShards, TotalShards = entry.TotalShards,
-                    }, default, _stop.Token).ConfigureAwait(false);
+                    await client.WriteFrameAsync(FrameOpcode.ObjectHeader, requestId, HeaderOf(entry), default, _stop.Token).ConfigureAwait(false);
                 await client.WriteFrameAsync(FrameOpcode.ChunkData, requestId, reply.Chunk, reply.Payload.Memory, _stop.Token).ConfigureAwait(false);
                 Counters.Increment(ProxyCounters.BytesOut, reply.Payload.Length);
                 if (++relayed == entry.DataShards) Metrics.GetCompleted(_time.GetElapsedTime(started), hit: true);

@@ -143,6 +143,23 @@ public sealed partial class TierProxy : IAsyncDisposable
                         _ = HandleDeleteAsync(client, frame.RequestId, request.Key);
                         break;
                     }
+                    case FrameOpcode.Head:
+                    {
+                        var request = frame.ReadHeader<GetRequest>();
+                        var entry = CurrentEntry(request.Key);
+                        if (entry is null) await client.WriteFrameAsync(FrameOpcode.NotFound, frame.RequestId, new ChunkKey { Key = request.Key }, default, _stop.Token).ConfigureAwait(false);
+                        else await client.WriteFrameAsync(FrameOpcode.ObjectHeader, frame.RequestId, HeaderOf(entry), default, _stop.Token).ConfigureAwait(false);
+                        break;
+                    }
+                    case FrameOpcode.Expire:
+                    {
+                        var request = frame.ReadHeader<ExpireRequest>();
+                        if (request.TimeToLiveMs < 0) throw new ProtocolException(ProtocolErrorCode.MalformedHeader, $"A time to live cannot be negative ({request.TimeToLiveMs} ms).");
+                        bool exists = CurrentEntry(request.Key) is not null && _directory.SetExpiry(request.Key,
+                            request.TimeToLiveMs > 0 ? _time.GetUtcNow() + TimeSpan.FromMilliseconds(request.TimeToLiveMs) : null);
+                        await client.WriteFrameAsync(FrameOpcode.Ack, frame.RequestId, new AckHeader { Value = exists ? 1 : 0 }, default, _stop.Token).ConfigureAwait(false);
+                        break;
+                    }
                     case FrameOpcode.Stats:
                         await client.WriteFrameAsync(FrameOpcode.StatsReply, frame.RequestId, new StatsReplyHeader { Counters = StatsSnapshot() }, default, _stop.Token).ConfigureAwait(false);
                         break;
@@ -170,6 +187,22 @@ public sealed partial class TierProxy : IAsyncDisposable
         }
     }
 
+    /// <summary>The live entry of a key (marked recently used); an expired one is removed and its chunks deleted.</summary>
+    private ObjectEntry? CurrentEntry(string key)
+    {
+        var entry = _directory.Get(key);
+        if (entry is null || !entry.IsExpired(_time.GetUtcNow())) return entry;
+        if (_directory.Remove(key, entry.Version) is { } gone) _ = DeleteChunksAsync(gone);
+        return null;
+    }
+
+    private ObjectHeader HeaderOf(ObjectEntry entry) => new()
+    {
+        Key = entry.Key, Version = entry.Version, ObjectLength = entry.ObjectLength, Codec = entry.Codec,
+        ShardLength = entry.ShardLength, DataShards = entry.DataShards, TotalShards = entry.TotalShards,
+        TimeToLiveMs = entry.ExpiresAt is { } expires ? Math.Max(0, (long)(expires - _time.GetUtcNow()).TotalMilliseconds) : -1,
+    };
+
     private Dictionary<string, long> StatsSnapshot()
     {
         var stats = Counters.Snapshot();
@@ -191,7 +224,8 @@ public sealed partial class TierProxy : IAsyncDisposable
                 ValidatePutChunk(header, payload);
                 put = _puts.GetOrAdd(Convert.ToHexString(header.PutId), _ => BeginPut(header, payload.Length));
                 if (put.Key != header.Key || put.Nodes.Length != header.TotalShards || put.DataShards != header.DataShards
-                    || put.ObjectLength != header.ObjectLength || put.Codec != header.Codec || put.ShardLength != payload.Length)
+                    || put.ObjectLength != header.ObjectLength || put.Codec != header.Codec || put.ShardLength != payload.Length
+                    || put.TimeToLiveMs != header.TimeToLiveMs || put.Condition != header.Condition)
                     throw new ProtocolException(ProtocolErrorCode.Rejected, $"Chunk {header.Index} of the put of '{header.Key}' disagrees with its other chunks (key, shape, length or codec).");
                 if (put.Failed) throw new ProtocolException(ProtocolErrorCode.Rejected, $"The put of '{header.Key}' has already failed.");
 
@@ -221,7 +255,16 @@ public sealed partial class TierProxy : IAsyncDisposable
                 return;
             }
             _puts.TryRemove(Convert.ToHexString(put.PutId), out _);
-            var (replaced, evicted) = _directory.Commit(entry);
+            var now = _time.GetUtcNow();
+            if (put.TimeToLiveMs > 0) entry = entry with { ExpiresAt = now + TimeSpan.FromMilliseconds(put.TimeToLiveMs) };
+            var (stored, replaced, evicted) = _directory.Commit(entry, put.Condition, now);
+            if (!stored)
+            {
+                // NX/XX did not hold: the chunks just written are not wanted.
+                _ = DeleteChunksAsync(entry);
+                await client.WriteFrameAsync(FrameOpcode.PutDone, requestId, new PutResult { Key = entry.Key, Version = entry.Version, Stored = false }, default, _stop.Token).ConfigureAwait(false);
+                return;
+            }
             Counters.Increment(ProxyCounters.Puts);
             Metrics.PutCompleted(_time.GetUtcNow() - put.Started);
             if (replaced is not null) _ = DeleteChunksAsync(replaced);
@@ -254,6 +297,10 @@ public sealed partial class TierProxy : IAsyncDisposable
             throw new ProtocolException(ProtocolErrorCode.Rejected, $"An object of {header.TotalShards} chunks needs {header.TotalShards} distinct nodes but the pool has {_backend.Functions.Count}.");
         if (header.Index < 0 || header.Index >= header.TotalShards)
             throw new ProtocolException(ProtocolErrorCode.Rejected, $"Chunk index {header.Index} is outside 0..{header.TotalShards - 1}.");
+        if (header.TimeToLiveMs < 0)
+            throw new ProtocolException(ProtocolErrorCode.Rejected, $"A time to live cannot be negative ({header.TimeToLiveMs} ms).");
+        if (!Enum.IsDefined(header.Condition))
+            throw new ProtocolException(ProtocolErrorCode.Rejected, $"Unknown put condition {(int)header.Condition}.");
         if (header.ObjectLength < 0 || header.ObjectLength > _options.MaxObjectBytes)
             throw new ProtocolException(ProtocolErrorCode.Rejected, $"An object of {header.ObjectLength} bytes is outside the limit of {_options.MaxObjectBytes} bytes.");
         if ((long)payload.Length * header.DataShards < header.ObjectLength)
@@ -269,7 +316,7 @@ public sealed partial class TierProxy : IAsyncDisposable
         var nodes = new string[header.TotalShards];
         _placement.LocateDistinct(header.Key, nodes);
         return new PendingPut(header.Key, header.PutId, Interlocked.Increment(ref _version), header.Codec, header.ObjectLength, shardLength,
-            header.DataShards, nodes, _time.GetUtcNow());
+            header.DataShards, nodes, _time.GetUtcNow(), header.TimeToLiveMs, header.Condition);
     }
 
     private void AbandonPut(PendingPut put)
@@ -285,8 +332,12 @@ public sealed partial class TierProxy : IAsyncDisposable
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
                 foreach (var put in _puts.Values)
                     if (_time.GetUtcNow() - put.Started > _options.PutTimeout) AbandonPut(put);
+                foreach (var expired in _directory.RemoveExpired(_time.GetUtcNow()))
+                    _ = DeleteChunksAsync(expired);
+            }
         }
         catch (OperationCanceledException) { }
     }
@@ -294,12 +345,13 @@ public sealed partial class TierProxy : IAsyncDisposable
     private async Task HandleDeleteAsync(FrameConnection client, uint requestId, string key)
     {
         var removed = _directory.Remove(key);
+        bool existed = removed is not null && !removed.IsExpired(_time.GetUtcNow());
         if (removed is not null)
         {
-            Counters.Increment(ProxyCounters.Deletes);
+            if (existed) Counters.Increment(ProxyCounters.Deletes);
             _ = DeleteChunksAsync(removed);
         }
-        try { await client.WriteFrameAsync(FrameOpcode.Ack, requestId, new AckHeader { Value = removed is null ? 0 : 1 }, default, _stop.Token).ConfigureAwait(false); }
+        try { await client.WriteFrameAsync(FrameOpcode.Ack, requestId, new AckHeader { Value = existed ? 1 : 0 }, default, _stop.Token).ConfigureAwait(false); }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException) { }
     }
 
