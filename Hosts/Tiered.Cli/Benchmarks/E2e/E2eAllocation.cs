@@ -5,7 +5,8 @@ namespace Tiered.Cli.Benchmarks.E2e;
 /// <param name="Gets">How many GETs were summed.</param>
 /// <param name="BytesPerGet">Mean bytes allocated per GET.</param>
 /// <param name="Scope">Whose allocations: the whole process, or the client only.</param>
-internal sealed record E2eAllocation(long Size, int Gets, double BytesPerGet, string Scope)
+/// <param name="BytesPerPut">Mean bytes allocated per PUT of the same object, for comparison (no bar), when measured.</param>
+internal sealed record E2eAllocation(long Size, int Gets, double BytesPerGet, string Scope, double? BytesPerPut)
 {
     /// <summary>Issue 4's bar: at most twice the object's size per GET.</summary>
     public const double Bar = 2.0;

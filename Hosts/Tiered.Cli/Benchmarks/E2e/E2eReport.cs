@@ -70,7 +70,8 @@ internal sealed record E2eReport(
         foreach (var a in new[] { WholeProcessAllocation, ClientAllocation })
         {
             if (a is null) continue;
-            text.AppendLine(Invariant($"allocated per {ByteSize.Format(a.Size)} GET, {a.Scope}: {Bytes(a.BytesPerGet)} = {a.RatioToObject:F3}x the object (bar <= {E2eAllocation.Bar:F0}x: {(a.MeetsBar ? "ok" : "MISSED")}; mean of {a.Gets} GETs)"));
+            string put = a.BytesPerPut is { } perPut ? Invariant($"; per PUT {Bytes(perPut)} = {perPut / a.Size:F3}x") : "";
+            text.AppendLine(Invariant($"allocated per {ByteSize.Format(a.Size)} GET, {a.Scope}: {Bytes(a.BytesPerGet)} = {a.RatioToObject:F4}x the object (bar <= {E2eAllocation.Bar:F0}x: {(a.MeetsBar ? "ok" : "MISSED")}; mean of {a.Gets} GETs){put}"));
         }
         if (WholeProcessAllocation is not null && ClientAllocation is null && !Settings.TierInChildProcess)
             text.AppendLine("client-only allocation not measured (--no-client-alloc)");
@@ -85,7 +86,7 @@ internal sealed record E2eReport(
             parts.Add(Invariant($"{r.Label} {ByteSize.Format(r.Size)} {r.Ratio:F2}x{(r.MeetsBar == true ? "" : " (bar " + r.Bar!.Value.ToString("F1", s_invariant) + "x MISSED)")}"));
         string ratios = barred.Count == 0 ? "no Redis ratios" : $"Tiered/Redis p50 {string.Join(", ", parts)}; bars met {barred.Count(r => r.MeetsBar == true)}/{barred.Count}";
         var alloc = ClientAllocation ?? WholeProcessAllocation;
-        string allocation = alloc is null ? "" : Invariant($"; {(ReferenceEquals(alloc, ClientAllocation) ? "client" : "process")} alloc per {ByteSize.Format(alloc.Size)} GET {alloc.RatioToObject:F2}x the object{(alloc.MeetsBar ? "" : " (bar 2x MISSED)")}");
+        string allocation = alloc is null ? "" : Invariant($"; {(ReferenceEquals(alloc, ClientAllocation) ? "client" : "process")} alloc per {ByteSize.Format(alloc.Size)} GET {alloc.RatioToObject:F3}x the object{(alloc.MeetsBar ? "" : " (bar 2x MISSED)")}");
         string verdict = Problems.Count == 0 ? $"all {VerifiedGets} GETs verified" : $"{Problems.Count} VERIFICATION FAILURE(S) in {VerifiedGets + Problems.Count} GETs";
         return Invariant($"summary: {ratios}{allocation}; {verdict}; {Elapsed.TotalSeconds:F0} s");
     }
@@ -145,6 +146,7 @@ internal sealed record E2eReport(
             json.WriteNumber("bytesPerGet", Math.Round(a.BytesPerGet));
             json.WriteNumber("ratioToObject", Math.Round(a.RatioToObject, 4));
             json.WriteBoolean("meetsBar", a.MeetsBar);
+            if (a.BytesPerPut is { } perPut) json.WriteNumber("bytesPerPut", Math.Round(perPut));
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -202,7 +202,8 @@ internal sealed class E2eRunner(E2eSettings settings, TextWriter progress)
         string scope = settings.TierInChildProcess
             ? "client only (tier in a child process)"
             : "whole process (client + proxy + nodes)";
-        return new E2eAllocation(size, row.Tiered.Count, perGet, scope);
+        var put = _rows.FirstOrDefault(r => r.Operation == E2eOperation.Put && r.Size == size);
+        return new E2eAllocation(size, row.Tiered.Count, perGet, scope, put?.TieredAllocatedBytesPerOp);
     }
 
     /// <summary>
@@ -235,7 +236,7 @@ internal sealed class E2eRunner(E2eSettings settings, TextWriter progress)
         string key = $"e2e-alloc-{size}";
         await tiered.PutAsync(key, value, cancellationToken).ConfigureAwait(false);
         for (int i = 0; i < 3; i++) await VerifyGetAsync(tiered, key, value, cancellationToken).ConfigureAwait(false);
-        long total = 0;
+        long total = 0, putTotal = 0;
         for (int i = 0; i < settings.AllocationGets; i++)
         {
             long before = GC.GetTotalAllocatedBytes(precise: true);
@@ -243,8 +244,14 @@ internal sealed class E2eRunner(E2eSettings settings, TextWriter progress)
             total += GC.GetTotalAllocatedBytes(precise: true) - before;
             Verify(tiered, key, value, fetched);
         }
-        var result = new E2eAllocation(size, settings.AllocationGets, (double)total / settings.AllocationGets, scope);
-        Progress(Invariant($"{scope}: {result.BytesPerGet / (1 << 20):F2} MiB allocated per {ByteSize.Format(size)} GET ({result.RatioToObject:F3}x the object)"));
+        for (int i = 0; i < settings.AllocationGets; i++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            await tiered.PutAsync(key, value, cancellationToken).ConfigureAwait(false);
+            putTotal += GC.GetTotalAllocatedBytes(precise: true) - before;
+        }
+        var result = new E2eAllocation(size, settings.AllocationGets, (double)total / settings.AllocationGets, scope, (double)putTotal / settings.AllocationGets);
+        Progress(Invariant($"{scope}: {result.BytesPerGet / (1 << 20):F3} MiB allocated per {ByteSize.Format(size)} GET ({result.RatioToObject:F4}x the object), {result.BytesPerPut / (1 << 20):F3} MiB per PUT"));
         return result;
     }
 
