@@ -51,10 +51,8 @@ internal sealed partial class NodePool : IAsyncDisposable
 
     public void Start()
     {
-        _listener = new Socket(_options.NodeEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(_options.NodeEndPoint);
-        _listener.Listen(512);
-        _ = Task.Run(AcceptLoopAsync);
+        _listener = TcpListenerLoop.Listen(_options.NodeEndPoint);
+        _ = TcpListenerLoop.AcceptAsync(_listener, HandshakeAsync, _stop.Token);
         _ = Task.Run(WarmUpLoopAsync);
     }
 
@@ -122,24 +120,6 @@ internal sealed partial class NodePool : IAsyncDisposable
         finally
         {
             _awaiting.TryRemove(KeyValuePair.Create(nodeId, (token, dialBack)));
-        }
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener!.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (_stop.IsCancellationRequested) return;
-                continue;
-            }
-            _ = Task.Run(() => HandshakeAsync(socket));
         }
     }
 

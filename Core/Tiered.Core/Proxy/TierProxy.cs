@@ -86,30 +86,10 @@ public sealed partial class TierProxy : IAsyncDisposable
     {
         if (_listener is not null) throw new InvalidOperationException("The proxy has already started.");
         _nodes.Start();
-        _listener = new Socket(_options.ClientEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(_options.ClientEndPoint);
-        _listener.Listen(512);
-        _ = Task.Run(AcceptClientsAsync);
+        _listener = TcpListenerLoop.Listen(_options.ClientEndPoint);
+        _ = TcpListenerLoop.AcceptAsync(_listener, socket => ServeClientAsync(FrameConnection.FromSocket(socket, _options.Protocol)), _stop.Token);
         _ = Task.Run(SweepAbandonedPutsAsync);
         LogStarted(ClientEndPoint.ToString(), NodeEndPoint.ToString(), _backend.Name, _backend.Functions.Count);
-    }
-
-    private async Task AcceptClientsAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener!.AcceptAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (_stop.IsCancellationRequested) return;
-                continue;
-            }
-            _ = Task.Run(() => ServeClientAsync(FrameConnection.FromSocket(socket, _options.Protocol)));
-        }
     }
 
     private async Task ServeClientAsync(FrameConnection client)
