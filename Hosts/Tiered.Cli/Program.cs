@@ -5,4 +5,5 @@ var root = new RootCommand("tiered: a fast, cheap memory cache tier built from s
 root.Subcommands.Add(CodecCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(PlacementCommand.Create());
+root.Subcommands.Add(ReplayCommand.Create());
 return await root.Parse(args).InvokeAsync();

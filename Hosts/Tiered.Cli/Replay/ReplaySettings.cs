@@ -1,0 +1,90 @@
+using System.Globalization;
+
+namespace Tiered.Cli.Replay;
+
+/// <summary>Everything a replay is configured by (the <c>tiered replay</c> options).</summary>
+internal sealed record ReplaySettings
+{
+    /// <summary>Simulated span of the trace.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Simulated seconds per real second.</summary>
+    public double Speed { get; init; } = 60;
+
+    /// <summary>Distinct objects in the workload.</summary>
+    public int Objects { get; init; } = 2_000;
+
+    /// <summary>Requests in the workload.</summary>
+    public int Requests { get; init; } = 50_000;
+
+    /// <summary>Workload seed.</summary>
+    public int Seed { get; init; } = 2017;
+
+    /// <summary>Size scale of the workload (every object size is multiplied by it).</summary>
+    public double Scale { get; init; } = 1.0 / 256;
+
+    /// <summary>Node functions in the pool.</summary>
+    public int Nodes { get; init; } = 24;
+
+    /// <summary>Memory of each function instance in MiB.</summary>
+    public int MemoryMiB { get; init; } = 1536;
+
+    /// <summary>The codec objects are stored with.</summary>
+    public string Codec { get; init; } = "rs(10,2)";
+
+    /// <summary>Injected faults.</summary>
+    public FaultPlan Faults { get; init; } = FaultPlan.None;
+
+    /// <summary>Requests in flight at most (the replay falls behind its schedule beyond that).</summary>
+    public int Concurrency { get; init; } = 32;
+
+    /// <summary>How often (simulated) the cost curve is sampled.</summary>
+    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Parses a scale written as <c>1/256</c>, <c>0.00390625</c> or <c>1</c>.</summary>
+    public static double ParseScale(string text)
+    {
+        string s = text.Trim();
+        int slash = s.IndexOf('/');
+        double value;
+        if (slash >= 0)
+        {
+            bool ok = double.TryParse(s[..slash], NumberStyles.Float, CultureInfo.InvariantCulture, out double n)
+                      & double.TryParse(s[(slash + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double d);
+            value = ok && d != 0 ? n / d : double.NaN;
+        }
+        else if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)) value = double.NaN;
+        if (!double.IsFinite(value) || value <= 0 || value > 1)
+            throw new FormatException($"--scale {text}: expected a size scale in (0, 1] such as 1/256 or 0.01.");
+        return value;
+    }
+
+    /// <summary>The scale as a fraction when it is 1/n for a whole n, e.g. <c>1/256</c>.</summary>
+    public static string FormatScale(double scale)
+    {
+        double inverse = 1 / scale;
+        return Math.Abs(inverse - Math.Round(inverse)) < 1e-9 ? string.Create(CultureInfo.InvariantCulture, $"1/{Math.Round(inverse):0}") : scale.ToString("G6", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Parses a duration such as <c>1h</c>, <c>30m</c>, <c>90s</c> or <c>01:00:00</c>.</summary>
+    public static TimeSpan ParseDuration(string text)
+    {
+        string s = text.Trim().ToLowerInvariant();
+        double factor = s.EndsWith('h') ? 3600 : s.EndsWith('m') ? 60 : s.EndsWith('s') ? 1 : 0;
+        if (factor > 0 && double.TryParse(s[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && n > 0 && double.IsFinite(n))
+            return TimeSpan.FromSeconds(n * factor);
+        if (factor == 0 && TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero) return span;
+        throw new FormatException($"--duration {text}: expected a positive duration such as 1h, 30m, 90s or 01:00:00.");
+    }
+
+    /// <summary>Throws <see cref="FormatException"/> naming the first bad setting.</summary>
+    public ReplaySettings Validate()
+    {
+        if (!double.IsFinite(Speed) || Speed <= 0) throw new FormatException($"--speed must be a positive number, not {Speed}.");
+        if (Nodes < 1) throw new FormatException($"--nodes must be at least 1, not {Nodes}.");
+        if (MemoryMiB < 128 || MemoryMiB > 10_240) throw new FormatException($"--memory-mib must be within Lambda's 128–10240 MiB, not {MemoryMiB}.");
+        if (Concurrency < 1) throw new FormatException($"--concurrency must be at least 1, not {Concurrency}.");
+        if (Duration <= TimeSpan.Zero) throw new FormatException($"--duration must be positive, not {Duration}.");
+        return this;
+    }
+}
