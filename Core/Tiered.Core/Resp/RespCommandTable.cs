@@ -17,6 +17,9 @@ internal static class RespCommandTable
         // strings
         new("get", 2, ReadFast, 1, 1, 1, "string", "Returns the string value of a key.", (s, c, t) => s.GetAsync(c, t)),
         new("set", -3, Write, 1, 1, 1, "string", "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", (s, c, t) => s.SetAsync(c, t)),
+        new("setnx", 3, WriteFast, 1, 1, 1, "string", "Set the string value of a key only when the key doesn't exist.", (s, c, t) => s.SetNxAsync(c, t)),
+        new("setex", 4, Write, 1, 1, 1, "string", "Sets the string value and expiration time of a key.", (s, c, t) => s.SetExAsync(c, 1000, t)),
+        new("psetex", 4, Write, 1, 1, 1, "string", "Sets both string value and expiration time in milliseconds of a key.", (s, c, t) => s.SetExAsync(c, 1, t)),
         new("mget", -2, ReadFast, 1, -1, 1, "string", "Atomically returns the string values of one or more keys.", (s, c, t) => s.MGetAsync(c, t)),
         new("getdel", 2, WriteFast, 1, 1, 1, "string", "Returns the string value of a key after deleting the key.", (s, c, t) => s.GetDelAsync(c, t)),
         new("strlen", 2, ReadFast, 1, 1, 1, "string", "Returns the length of a string value.", (s, c, t) => s.StrLenAsync(c, t)),

@@ -42,6 +42,26 @@ internal sealed partial class RespSession
         _reply.Integer(info?.Length ?? 0);
     }
 
+    /// <summary><c>SETNX key value</c>: 1 when stored, 0 when the key already held a value.</summary>
+    public async ValueTask SetNxAsync(RespCommand command, CancellationToken cancellationToken)
+    {
+        if (!TryKey(command, 1, out var key)) return;
+        _reply.Integer(await Store.SetAsync(key, command[2], null, PutCondition.IfAbsent, cancellationToken).ConfigureAwait(false) ? 1 : 0);
+    }
+
+    /// <summary><c>SETEX key seconds value</c> (unit 1000) or <c>PSETEX key milliseconds value</c> (unit 1).</summary>
+    public async ValueTask SetExAsync(RespCommand command, int unitMs, CancellationToken cancellationToken)
+    {
+        if (!TryKey(command, 1, out var key) || !TryInteger(command, 2, out long amount)) return;
+        if (amount <= 0 || amount > long.MaxValue / 1000)
+        {
+            _reply.Error($"ERR invalid expire time in '{command.Name}' command");
+            return;
+        }
+        await Store.SetAsync(key, command[3], TimeSpan.FromMilliseconds(amount * unitMs), PutCondition.Always, cancellationToken).ConfigureAwait(false);
+        _reply.Simple("OK");
+    }
+
     /// <summary><c>SET key value [NX|XX] [GET] [EX s|PX ms|EXAT unix-s|PXAT unix-ms|KEEPTTL]</c>.</summary>
     public async ValueTask SetAsync(RespCommand command, CancellationToken cancellationToken)
     {
