@@ -30,6 +30,15 @@ internal sealed class ChildProcessTierHost : ITierHost
 
     public string Description => $"child process {_process.Id}";
 
+    public TimeSpan? ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ChildProcessTierHost> StartAsync(TierShape shape, CancellationToken cancellationToken)
     {
         var start = SelfStartInfo();

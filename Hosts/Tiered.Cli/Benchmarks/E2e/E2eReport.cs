@@ -29,14 +29,15 @@ internal sealed record E2eReport(
         text.AppendLine($"Redis: {(RedisVersion is null ? Settings.VsRedis ? "not measured (redis-server not installed)" : "not measured (no --vs-redis)" : $"{RedisVersion}, child process on 127.0.0.1, persistence off; StackExchange.Redis, one multiplexer")}.");
         text.AppendLine("Method: all nodes warm (the cold first PUT is its own row); one client, sequential; Tiered and Redis alternate operation by operation;");
         text.AppendLine("p50/p99 = nearest rank; MB/s = 10^6 bytes/s and ops/s over the summed latencies (wall clock for GET xN: N tasks sharing one client);");
-        text.AppendLine("alloc/op = GC.GetTotalAllocatedBytes(precise) around each Tiered operation, " + (Settings.TierInChildProcess ? "client process only." : "whole process (client + proxy + nodes).")
-            + " Tiered/Redis = Tiered p50 / Redis p50.");
+        text.AppendLine("alloc/op = GC.GetTotalAllocatedBytes(precise) around each Tiered operation, " + (Settings.TierInChildProcess ? "client process only" : "whole process (client + proxy + nodes)")
+            + "; CPU ms/op = process CPU time (user+sys) inside the timed Tiered operations" + (Settings.TierInChildProcess ? ", client + tier child process" : "") + ", per operation;");
+        text.AppendLine("Tiered/Redis = Tiered p50 / Redis p50.");
         return text.ToString();
     }
 
     public string Table()
     {
-        string[] headers = ["size", "op", "n", "Tiered p50 ms", "p99 ms", "MB/s", "ops/s", "alloc/op", "Redis p50 ms", "p99 ms", "MB/s", "ops/s", "Tiered/Redis", "bar"];
+        string[] headers = ["size", "op", "n", "Tiered p50 ms", "p99 ms", "MB/s", "ops/s", "alloc/op", "CPU ms/op", "Redis p50 ms", "p99 ms", "MB/s", "ops/s", "Tiered/Redis", "bar"];
         var rows = Rows.Select(r => new[]
         {
             ByteSize.Format(r.Size),
@@ -44,6 +45,7 @@ internal sealed record E2eReport(
             r.Tiered.Count.ToString(s_invariant),
             Ms(r.Tiered.P50Ms), Ms(r.Tiered.P99Ms), Rate(r.Tiered.MBps), Rate(r.Tiered.OpsPerSecond),
             r.TieredAllocatedBytesPerOp is { } alloc ? Bytes(alloc) : "-",
+            r.Cpu is null ? "-" : Ms(r.Cpu.TotalMsPerOp),
             r.Redis is null ? "-" : Ms(r.Redis.P50Ms), r.Redis is null ? "-" : Ms(r.Redis.P99Ms),
             r.Redis is null ? "-" : Rate(r.Redis.MBps), r.Redis is null ? "-" : Rate(r.Redis.OpsPerSecond),
             r.Ratio is { } ratio ? ratio.ToString("F2", s_invariant) + "x" : "-",
@@ -52,7 +54,7 @@ internal sealed record E2eReport(
         var widths = headers.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(row => row[c].Length))).ToArray();
         var text = new StringBuilder();
         void Line(IReadOnlyList<string> cells) =>
-            text.AppendLine(string.Join("  ", cells.Select((cell, c) => c is 1 or 13 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
+            text.AppendLine(string.Join("  ", cells.Select((cell, c) => c is 1 or 14 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
         Line(headers);
         Line(widths.Select(w => new string('-', w)).ToArray());
         for (int i = 0; i < rows.Count; i++)
@@ -127,6 +129,14 @@ internal sealed record E2eReport(
             json.WriteNumber("concurrency", r.Concurrency);
             WriteStats(json, "tiered", r.Tiered);
             if (r.TieredAllocatedBytesPerOp is { } alloc) json.WriteNumber("tieredAllocatedBytesPerOp", Math.Round(alloc));
+            if (r.Cpu is { } cpu)
+            {
+                json.WriteStartObject("tieredCpuMsPerOp");
+                json.WriteNumber("thisProcess", Math.Round(cpu.ThisProcessMsPerOp, 3));
+                if (cpu.TierProcessMsPerOp is { } tier) json.WriteNumber("tierProcess", Math.Round(tier, 3));
+                json.WriteNumber("total", Math.Round(cpu.TotalMsPerOp, 3));
+                json.WriteEndObject();
+            }
             if (r.Redis is null) json.WriteNull("redis");
             else WriteStats(json, "redis", r.Redis);
             if (r.Ratio is { } ratio) json.WriteNumber("ratioP50", Math.Round(ratio, 3));

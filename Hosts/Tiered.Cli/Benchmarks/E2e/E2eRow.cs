@@ -4,7 +4,8 @@ namespace Tiered.Cli.Benchmarks.E2e;
 /// One row of the table: an operation on objects of one size, Tiered's figures and (when measured) Redis's,
 /// with the Tiered/Redis p50 ratio and the bar that applies to it, if any.
 /// </summary>
-internal sealed record E2eRow(long Size, E2eOperation Operation, int Concurrency, LatencyStats Tiered, LatencyStats? Redis, double? TieredAllocatedBytesPerOp)
+internal sealed record E2eRow(long Size, E2eOperation Operation, int Concurrency, LatencyStats Tiered, LatencyStats? Redis, double? TieredAllocatedBytesPerOp,
+    TieredCpu? Cpu = null)
 {
     /// <summary>Tiered p50 ÷ Redis p50 (above 1: Tiered is slower).</summary>
     public double? Ratio => Redis is null || Redis.P50Ms <= 0 ? null : Tiered.P50Ms / Redis.P50Ms;
@@ -30,4 +31,13 @@ internal sealed record E2eRow(long Size, E2eOperation Operation, int Concurrency
         E2eOperation.ConcurrentGet => $"GET x{Concurrency}",
         _ => Operation.ToString(),
     };
+}
+
+/// <summary>
+/// CPU time per Tiered operation: this process's (client, plus proxy and nodes when they run in-process) and the
+/// tier child process's when they run there. CPU ms above the latency means several cores were busy.
+/// </summary>
+internal sealed record TieredCpu(double ThisProcessMsPerOp, double? TierProcessMsPerOp)
+{
+    public double TotalMsPerOp => ThisProcessMsPerOp + (TierProcessMsPerOp ?? 0);
 }

@@ -52,7 +52,7 @@ internal sealed class E2eRunner(E2eSettings settings, TextWriter progress)
             }
 
             foreach (int size in settings.Sizes)
-                await MeasureSizeAsync(size, tiered, redis, cancellationToken).ConfigureAwait(false);
+                await MeasureSizeAsync(size, host, tiered, redis, cancellationToken).ConfigureAwait(false);
 
             int largest = settings.Sizes.Max();
             if (settings.MeasureClientOnlyAllocation)
@@ -102,7 +102,7 @@ internal sealed class E2eRunner(E2eSettings settings, TextWriter progress)
         Progress($"all {nodes} nodes warm ({puts} extra warm-up PUTs)");
     }
 
-    private async Task MeasureSizeAsync(int size, TieredTarget tiered, RedisTarget? redis, CancellationToken cancellationToken)
+    private async Task MeasureSizeAsync(int size, ITierHost host, TieredTarget tiered, RedisTarget? redis, CancellationToken cancellationToken)
     {
         var value = Payload(size, seed: size);
         string key = $"e2e-{size}";
@@ -122,33 +122,39 @@ internal sealed class E2eRunner(E2eSettings settings, TextWriter progress)
 
         var puts = targets.Select(_ => new List<double>(iterations)).ToArray();
         long putAllocated = 0;
+        var putCpu = new CpuMeter(host);
         for (int i = 0; i < iterations; i++)
             for (int t = 0; t < targets.Length; t++)
             {
                 int which = (t + i) % targets.Length;
                 long allocatedBefore = which == 0 ? GC.GetTotalAllocatedBytes(precise: true) : 0;
+                if (which == 0) putCpu.Begin();
                 long start = Stopwatch.GetTimestamp();
                 await targets[which].PutAsync(key, value, cancellationToken).ConfigureAwait(false);
                 puts[which].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                if (which == 0) putCpu.End();
                 if (which == 0) putAllocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             }
 
         var gets = targets.Select(_ => new List<double>(iterations)).ToArray();
         long getAllocated = 0;
+        var getCpu = new CpuMeter(host);
         for (int i = 0; i < iterations; i++)
             for (int t = 0; t < targets.Length; t++)
             {
                 int which = (t + i) % targets.Length;
                 long allocatedBefore = which == 0 ? GC.GetTotalAllocatedBytes(precise: true) : 0;
+                if (which == 0) getCpu.Begin();
                 long start = Stopwatch.GetTimestamp();
                 var fetched = await targets[which].GetAsync(key, cancellationToken).ConfigureAwait(false);
                 gets[which].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                if (which == 0) getCpu.End();
                 if (which == 0) getAllocated += GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
                 Verify(targets[which], key, value, fetched);
             }
 
-        _rows.Add(Row(size, E2eOperation.Put, 1, puts, (double)putAllocated / iterations));
-        _rows.Add(Row(size, E2eOperation.Get, 1, gets, (double)getAllocated / iterations));
+        _rows.Add(Row(size, E2eOperation.Put, 1, puts, (double)putAllocated / iterations) with { Cpu = putCpu.PerOperation(iterations) });
+        _rows.Add(Row(size, E2eOperation.Get, 1, gets, (double)getAllocated / iterations) with { Cpu = getCpu.PerOperation(iterations) });
         Progress(Describe(_rows[^2]));
         Progress(Describe(_rows[^1]));
 
@@ -287,7 +293,10 @@ internal sealed class E2eRunner(E2eSettings settings, TextWriter progress)
     private static string Describe(E2eRow row)
     {
         string redis = row.Redis is null ? "" : Invariant($"; Redis p50 {row.Redis.P50Ms:F3} ms; ratio {row.Ratio:F2}x");
-        return Invariant($"  {ByteSize.Format(row.Size)} {row.Label}: Tiered p50 {row.Tiered.P50Ms:F3} ms p99 {row.Tiered.P99Ms:F3} ms {row.Tiered.MBps:F0} MB/s{redis}");
+        string cpu = row.Cpu is null ? "" : row.Cpu.TierProcessMsPerOp is { } tier
+            ? Invariant($", CPU/op client {row.Cpu.ThisProcessMsPerOp:F2} ms + tier {tier:F2} ms")
+            : Invariant($", CPU/op {row.Cpu.ThisProcessMsPerOp:F2} ms");
+        return Invariant($"  {ByteSize.Format(row.Size)} {row.Label}: Tiered p50 {row.Tiered.P50Ms:F3} ms p99 {row.Tiered.P99Ms:F3} ms {row.Tiered.MBps:F0} MB/s{cpu}{redis}");
     }
 
     private void Progress(string line)

@@ -10,4 +10,7 @@ internal interface ITierHost : IAsyncDisposable
 
     /// <summary>Where the tier runs, for the report ("in-process", "child process 1234").</summary>
     string Description { get; }
+
+    /// <summary>CPU time the tier's own process has used so far, when it is another process; null when it is this one.</summary>
+    TimeSpan? ProcessorTime { get; }
 }

@@ -27,6 +27,8 @@ internal sealed class InProcessTierHost : ITierHost
 
     public string Description => "in-process";
 
+    public TimeSpan? ProcessorTime => null;
+
     public static InProcessTierHost Start(TierShape shape)
     {
         var nodes = new System.Collections.Concurrent.ConcurrentDictionary<string, FunctionNode>();

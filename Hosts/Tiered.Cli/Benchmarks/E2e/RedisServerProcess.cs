@@ -87,6 +87,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     public static async Task<RedisServerProcess> StartAsync(string? executable = null, TimeSpan? readyTimeout = null, CancellationToken cancellationToken = default)
     {
         executable ??= FindExecutable() ?? throw new FileNotFoundException("redis-server is not installed (not on the PATH); on Debian: apt-get install redis-server.");
+        if (!File.Exists(executable)) throw new FileNotFoundException($"redis-server not found at {executable}.", executable);
         var timeout = readyTimeout ?? TimeSpan.FromSeconds(15);
         // Another process can take the port between probing and binding; then the server exits at once and we retry.
         for (int attempt = 1; ; attempt++)
