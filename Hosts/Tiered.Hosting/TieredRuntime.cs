@@ -34,6 +34,7 @@ public sealed partial class TieredRuntime : IAsyncDisposable
     private IPlacement<string>? _placement;
     private IFunctionBackend? _backend;
     private volatile TieredRuntimeState _state;
+    private volatile bool _clientHandedToContainer;
     private long _inFlight;
     private TaskCompletionSource _idle = NewIdle();
 
@@ -176,6 +177,14 @@ public sealed partial class TieredRuntime : IAsyncDisposable
         await CloseAsync().ConfigureAwait(false);
     }
 
+    /// <summary>The client, handed to the container (which disposes it from then on).</summary>
+    internal TierClient ClientForContainer()
+    {
+        var client = Client;
+        _clientHandedToContainer = true;
+        return client;
+    }
+
     internal bool TryEnter()
     {
         if (_state == TieredRuntimeState.NotStarted) Start();
@@ -221,7 +230,13 @@ public sealed partial class TieredRuntime : IAsyncDisposable
             _state = TieredRuntimeState.Stopped;
             _idle.TrySetResult();
         }
-        if (client is not null) await client.DisposeAsync().ConfigureAwait(false);
+        // A client resolved from the container as TierClient is disposed by the container (TierClient.DisposeAsync is not
+        // idempotent); otherwise the runtime owns it.
+        if (client is not null && !_clientHandedToContainer)
+        {
+            try { await client.DisposeAsync().ConfigureAwait(false); }
+            catch (ObjectDisposedException) { }
+        }
         if (proxy is not null) await proxy.DisposeAsync().ConfigureAwait(false);
         if (backend is not null && _registry.FindBackend(Options.Backend.Kind) is { } registration)
             await DisposeBackendAsync(registration, backend).ConfigureAwait(false);

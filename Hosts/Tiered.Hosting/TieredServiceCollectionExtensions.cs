@@ -37,7 +37,7 @@ public static class TieredServiceCollectionExtensions
             services.TryAddSingleton<TieredRuntime>();
             services.AddHostedService<TieredProxyHostedService>();
             services.TryAddSingleton<ITier>(sp => sp.GetRequiredService<TieredRuntime>().Tier);
-            services.TryAddSingleton(sp => sp.GetRequiredService<TieredRuntime>().Client);
+            services.TryAddSingleton(sp => sp.GetRequiredService<TieredRuntime>().ClientForContainer());
             services.AddHealthChecks().AddCheck<TieredHealthCheck>(TieredHealthCheck.Name, tags: ["tiered"]);
             LocalFunctionsTieredBuilderExtensions.Register(builder);
         }
