@@ -6,4 +6,6 @@ root.Subcommands.Add(CodecCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(PlacementCommand.Create());
 root.Subcommands.Add(ReplayCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
+foreach (var command in ObjectCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();
