@@ -25,7 +25,7 @@ internal static class ReplayCommand
         var nodes = new Option<int>("--nodes") { Description = "Node functions in the pool.", DefaultValueFactory = _ => defaults.Nodes };
         var memory = new Option<int>("--memory-mib") { Description = "Memory of each function instance in MiB (billed per GB-s).", DefaultValueFactory = _ => defaults.MemoryMiB };
         var codec = new Option<string>("--codec") { Description = "Erasure code of the objects, e.g. rs(10,2), rs(4,2), raid6(4).", DefaultValueFactory = _ => defaults.Codec };
-        var faults = new Option<string>("--faults") { Description = "none; reclaim-r[:P] (before a GET, with probability P (default 0.05), reclaim up to r of its instances — never more than r of any object's between its accesses); rate:N/h (the platform reclaims N random instances per simulated hour).", DefaultValueFactory = _ => "none" };
+        var faults = new Option<string>("--faults") { Description = "none; reclaim-r[:P] (before a GET, with probability P (default 0.01), reclaim up to r of its instances — never more than r of any object's between its accesses); rate:N/h (the platform reclaims N random instances per simulated hour).", DefaultValueFactory = _ => "none" };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at most.", DefaultValueFactory = _ => defaults.Concurrency };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results to this JSON file." };
         var chart = new Option<FileInfo?>("--chart") { Description = "Cost-over-time chart (SVG); default replay-cost.svg beside the JSON file, or in the current directory." };

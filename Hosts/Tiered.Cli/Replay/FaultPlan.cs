@@ -20,7 +20,7 @@ internal enum FaultKind
 internal sealed record FaultPlan(FaultKind Kind, double Probability = 0, double PerHour = 0)
 {
     /// <summary>The chance per GET of a reclaim-r fault when none is given.</summary>
-    public const double DefaultProbability = 0.05;
+    public const double DefaultProbability = 0.01;
 
     public static FaultPlan None { get; } = new(FaultKind.None);
 

@@ -16,6 +16,7 @@ internal sealed class ReclaimInjector
 {
     private const int MaxScrubsInFlight = 4;
     private const int CandidatesPerFault = 4;
+    private const int ScrubsPerBlockedCandidate = 8;
 
     private readonly ReplayTier _tier;
     private readonly int _r;
@@ -68,13 +69,14 @@ internal sealed class ReclaimInjector
     /// <summary>Maybe reclaims up to r of the object's instances; returns how many were reclaimed.</summary>
     public int BeforeGet(string key)
     {
+        lock (_random)
+            if (_random.NextDouble() >= _probability) return 0;
         lock (_gate)
         {
-            if (_random.NextDouble() >= _probability) return 0;
             if (_tier.Proxy.Lookup(key) is not { } target) return 0;
             var nodes = _tier.Platform.Functions.ToDictionary(f => f, _tier.SoleNodeOf, StringComparer.Ordinal);
             string[] candidates = [.. target.Nodes];
-            _random.Shuffle(candidates);
+            lock (_random) _random.Shuffle(candidates);
             int reclaimed = 0;
             foreach (string candidate in candidates.Take(CandidatesPerFault))
             {
@@ -84,7 +86,7 @@ internal sealed class ReclaimInjector
                 if (blockers.Count > 0)
                 {
                     Interlocked.Increment(ref _blocked);
-                    foreach (string blocker in blockers) Scrub(blocker);
+                    foreach (string blocker in blockers.Take(ScrubsPerBlockedCandidate)) Scrub(blocker);
                     continue;
                 }
                 _tier.Platform.ReclaimFunction(candidate);

@@ -12,16 +12,19 @@ internal sealed record ReplaySettings
     public double Speed { get; init; } = 60;
 
     /// <summary>Distinct objects in the workload.</summary>
-    public int Objects { get; init; } = 2_000;
+    public int Objects { get; init; } = 4_000;
 
     /// <summary>Requests in the workload.</summary>
-    public int Requests { get; init; } = 50_000;
+    public int Requests { get; init; } = 100_000;
 
     /// <summary>Workload seed.</summary>
     public int Seed { get; init; } = 2017;
 
-    /// <summary>Size scale of the workload (every object size is multiplied by it).</summary>
-    public double Scale { get; init; } = 1.0 / 256;
+    /// <summary>
+    /// Size scale of the workload (every object size is multiplied by it). Default 1/128: the default workload's 34.8 GiB
+    /// footprint becomes 278 MiB (336 MiB of chunks with RS(10,2)), objects up to 2 MiB; the process stays well under 2 GiB.
+    /// </summary>
+    public double Scale { get; init; } = 1.0 / 128;
 
     /// <summary>Node functions in the pool.</summary>
     public int Nodes { get; init; } = 24;
