@@ -113,6 +113,23 @@ public class FailureTests
         Assert.Equal(0, tier.Proxy.ObjectCount);
     }
 
+    [Fact]
+    public async Task RemovalsAreReportedWithTheirReason()
+    {
+        await using var tier = TierHarness.Start("rs(10,2)", poolMemoryBytes: 400_000);
+        var removed = new System.Collections.Concurrent.ConcurrentQueue<(string Key, ObjectRemovalReason Reason)>();
+        tier.Proxy.ObjectRemoved += (entry, reason) => removed.Enqueue((entry.Key, reason));
+        foreach (string key in new[] { "a", "b", "c" }) await tier.Client.PutAsync(key, TierHarness.RandomBytes(100_000, key[0]));
+        await tier.Client.PutAsync("a", TierHarness.RandomBytes(100_000, 'A'));
+        await tier.Client.PutAsync("d", TierHarness.RandomBytes(100_000, 'd'));
+        await tier.Client.DeleteAsync("c");
+        var entry = tier.Proxy.Lookup("d")!;
+        foreach (int i in new[] { 0, 1, 2 }) tier.Platform.ReclaimFunction(entry.Nodes[i]);
+        Assert.Null(await tier.Client.GetAsync("d"));
+
+        Assert.Equal([("a", ObjectRemovalReason.Replaced), ("b", ObjectRemovalReason.Evicted), ("c", ObjectRemovalReason.Deleted), ("d", ObjectRemovalReason.Lost)], removed.ToArray());
+    }
+
     internal static async Task Eventually(Func<bool> condition, string what)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tiered.Functions;
 using Tiered.Protocol;
+using Tiered.Time;
 
 namespace Tiered.Nodes;
 
@@ -90,8 +91,7 @@ public sealed partial class FunctionNode(FunctionNodeOptions? options = null, Ti
             MemoryBytes = store.CapacityBytes,
         }, default, cancellationToken).ConfigureAwait(false);
 
-        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        handshake.CancelAfter(_options.HandshakeTimeout);
+        using var handshake = new TimeoutScope(_time, _options.HandshakeTimeout, cancellationToken);
         using var reply = await connection.ReadFrameAsync(handshake.Token).ConfigureAwait(false);
         if (reply is null) return false;
         await connection.SkipPayloadAsync(cancellationToken).ConfigureAwait(false);
@@ -110,8 +110,7 @@ public sealed partial class FunctionNode(FunctionNodeOptions? options = null, Ti
         int served = 0;
         while (true)
         {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            idle.CancelAfter(idleTimeout <= TimeSpan.Zero ? Timeout.InfiniteTimeSpan : idleTimeout);
+            using var idle = new TimeoutScope(_time, idleTimeout <= TimeSpan.Zero ? Timeout.InfiniteTimeSpan : idleTimeout, stop);
             ReceivedFrame? frame;
             try
             {

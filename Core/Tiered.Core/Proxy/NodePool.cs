@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Tiered.Functions;
 using Tiered.Nodes;
 using Tiered.Protocol;
+using Tiered.Time;
 
 namespace Tiered.Proxy;
 
@@ -27,6 +28,7 @@ internal sealed partial class NodePool : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (byte[] Token, TaskCompletionSource<NodeConnection> DialBack)> _awaiting = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastActive = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<InvocationResult>> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<ChunkKey>> _pendingDeletes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<string> _known;
@@ -103,7 +105,16 @@ internal sealed partial class NodePool : IAsyncDisposable
         }.ToJson();
         _counters.Invocation(kind);
         LogInvoking(nodeId, kind);
+        // An invocation that said goodbye may not have returned yet; invoking again now would make the platform
+        // start a second, empty instance instead of reusing the warm one that holds the chunks.
+        if (_running.TryGetValue(nodeId, out var previous) && !previous.IsCompleted)
+        {
+            try { await previous.WaitAsync(_options.DialBackTimeout, _time, _stop.Token).ConfigureAwait(false); }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException or NodeRequestException) { }
+            catch (Exception) { }
+        }
         var invocation = _backend.InvokeAsync(new FunctionInvocation(nodeId, payload, kind), _stop.Token);
+        _running[nodeId] = invocation;
         _ = invocation.ContinueWith(t =>
         {
             string why = t.IsFaulted ? t.Exception!.GetBaseException().Message : t.IsCanceled ? "cancelled" : t.Result.Error ?? "returned";
@@ -128,8 +139,7 @@ internal sealed partial class NodePool : IAsyncDisposable
         var connection = FrameConnection.FromSocket(socket, _options.Protocol);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            timeout.CancelAfter(_options.DialBackTimeout);
+            using var timeout = new TimeoutScope(_time, _options.DialBackTimeout, _stop.Token);
             using var frame = await connection.ReadFrameAsync(timeout.Token).ConfigureAwait(false);
             if (frame is null) { await connection.DisposeAsync().ConfigureAwait(false); return; }
             if (frame.Opcode != FrameOpcode.Hello)

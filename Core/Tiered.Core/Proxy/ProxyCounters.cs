@@ -18,6 +18,7 @@ public sealed class ProxyCounters
     public const string Evictions = "evictions";
     public const string RefusedNodes = "refused_nodes";
     public const string ProtocolErrors = "protocol_errors";
+    public const string Unavailable = "unavailable";
 
     private readonly ConcurrentDictionary<string, long> _values = new(StringComparer.Ordinal);
     private readonly ProxyMetrics? _metrics;

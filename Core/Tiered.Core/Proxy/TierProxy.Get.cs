@@ -1,7 +1,9 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Tiered.Coding;
 using Tiered.Protocol;
+using Tiered.Time;
 
 namespace Tiered.Proxy;
 
@@ -24,12 +26,12 @@ public sealed partial class TierProxy
             return;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        timeout.CancelAfter(_options.ChunkTimeout);
+        using var timeout = new TimeoutScope(_time, _options.ChunkTimeout, _stop.Token);
         var fetches = new Task<NodeReply?>[entry.TotalShards];
-        for (int i = 0; i < entry.TotalShards; i++) fetches[i] = FetchChunkAsync(entry, i, timeout.Token);
+        var unreachable = new StrongBox<bool>[entry.TotalShards];
+        for (int i = 0; i < entry.TotalShards; i++) fetches[i] = FetchChunkAsync(entry, i, timeout.Token, unreachable[i] = new StrongBox<bool>());
 
-        int relayed = 0;
+        int relayed = 0, good = 0;
         bool clientGone = false;
         var lost = new List<int>();
         await foreach (var fetch in Task.WhenEach(fetches).ConfigureAwait(false))
@@ -42,6 +44,7 @@ public sealed partial class TierProxy
                 lost.Add(index);
                 continue;
             }
+            good++;
             if (relayed >= entry.DataShards || clientGone) continue;
             try
             {
@@ -57,13 +60,29 @@ public sealed partial class TierProxy
             }
         }
 
+        int unreached = lost.Count(i => unreachable[i].Value);
+        lost.RemoveAll(i => unreachable[i].Value);
         if (lost.Count > 0) Counters.Increment(ProxyCounters.ChunksLost, lost.Count);
-        if (relayed < entry.DataShards)
+        if (good < entry.DataShards && lost.Count <= entry.TotalShards - entry.DataShards)
+        {
+            // Some chunks could not be reached (throttled or slow activations) but too few are known lost to
+            // give the object up: this is a failed request, not a miss, and the object stays.
+            Counters.Increment(ProxyCounters.Unavailable);
+            if (!clientGone)
+                await TryReplyAsync(client, FrameOpcode.Error, requestId, new ErrorHeader
+                {
+                    Code = (int)ProtocolErrorCode.Internal,
+                    Message = $"'{key}' is temporarily unavailable: {unreached} of its {entry.TotalShards} chunks could not be reached.",
+                }).ConfigureAwait(false);
+            if (lost.Count > 0) _ = RepairAsync(entry, lost);
+            return;
+        }
+        if (good < entry.DataShards)
         {
             Counters.Increment(ProxyCounters.Misses);
             Metrics.GetCompleted(_time.GetElapsedTime(started), hit: false);
             LogObjectLost(entry.Key, entry.TotalShards - lost.Count, entry.DataShards);
-            if (_directory.Remove(entry.Key, entry.Version) is { } gone) _ = DeleteChunksAsync(gone);
+            if (_directory.Remove(entry.Key, entry.Version) is { } gone) Removed(gone, ObjectRemovalReason.Lost);
             if (!clientGone) await TryReplyAsync(client, FrameOpcode.NotFound, requestId, new ChunkKey { Key = key, Version = entry.Version }).ConfigureAwait(false);
             return;
         }
@@ -71,7 +90,11 @@ public sealed partial class TierProxy
         if (lost.Count > 0) _ = RepairAsync(entry, lost);
     }
 
-    private async Task<NodeReply?> FetchChunkAsync(ObjectEntry entry, int index, CancellationToken cancellationToken)
+    /// <summary>
+    /// A chunk's reply; null when the node answered that it does not hold the chunk (lost for sure), or when
+    /// it could not be reached (<paramref name="unreachable"/> is then set: the chunk may well still be there).
+    /// </summary>
+    private async Task<NodeReply?> FetchChunkAsync(ObjectEntry entry, int index, CancellationToken cancellationToken, StrongBox<bool>? unreachable = null)
     {
         var key = new ChunkKey { Key = entry.Key, Version = entry.Version, Index = index };
         for (int attempt = 0; ; attempt++)
@@ -87,6 +110,7 @@ public sealed partial class TierProxy
             }
             catch (Exception e) when (e is NodeRequestException or OperationCanceledException)
             {
+                if (unreachable is not null) unreachable.Value = true;
                 return null;
             }
         }
@@ -101,8 +125,7 @@ public sealed partial class TierProxy
         try
         {
             var codec = _codecs(entry.Codec);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            timeout.CancelAfter(_options.ChunkTimeout);
+            using var timeout = new TimeoutScope(_time, _options.ChunkTimeout, _stop.Token);
             var fetches = Enumerable.Range(0, entry.TotalShards).Select(i => lost.Contains(i) ? Task.FromResult<NodeReply?>(null) : FetchChunkAsync(entry, i, timeout.Token)).ToArray();
             var fetched = await Task.WhenAll(fetches).ConfigureAwait(false);
             using var shards = ShardSet.Rent(entry.TotalShards, entry.ShardLength);

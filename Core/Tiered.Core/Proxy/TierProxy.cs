@@ -7,6 +7,7 @@ using Tiered.Coding;
 using Tiered.Functions;
 using Tiered.Placement;
 using Tiered.Protocol;
+using Tiered.Time;
 
 namespace Tiered.Proxy;
 
@@ -172,7 +173,7 @@ public sealed partial class TierProxy : IAsyncDisposable
     {
         var entry = _directory.Get(key);
         if (entry is null || !entry.IsExpired(_time.GetUtcNow())) return entry;
-        if (_directory.Remove(key, entry.Version) is { } gone) _ = DeleteChunksAsync(gone);
+        if (_directory.Remove(key, entry.Version) is { } gone) Removed(gone, ObjectRemovalReason.Expired);
         return null;
     }
 
@@ -209,8 +210,7 @@ public sealed partial class TierProxy : IAsyncDisposable
                     throw new ProtocolException(ProtocolErrorCode.Rejected, $"Chunk {header.Index} of the put of '{header.Key}' disagrees with its other chunks (key, shape, length or codec).");
                 if (put.Failed) throw new ProtocolException(ProtocolErrorCode.Rejected, $"The put of '{header.Key}' has already failed.");
 
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-                timeout.CancelAfter(_options.ChunkTimeout);
+                using var timeout = new TimeoutScope(_time, _options.ChunkTimeout, _stop.Token);
                 var chunk = new ChunkHeader { Key = put.Key, Version = put.Version, Index = header.Index, Checksum = header.Checksum };
                 for (int attempt = 0; ; attempt++)
                 {
@@ -222,7 +222,7 @@ public sealed partial class TierProxy : IAsyncDisposable
                         await node.StoreAsync(chunk, payload.Memory, timeout.Token).ConfigureAwait(false);
                         break;
                     }
-                    catch (NodeRequestException) when (attempt == 0 && !timeout.IsCancellationRequested)
+                    catch (NodeRequestException) when (attempt == 0 && !timeout.Token.IsCancellationRequested)
                     {
                     }
                 }
@@ -247,12 +247,12 @@ public sealed partial class TierProxy : IAsyncDisposable
             }
             Counters.Increment(ProxyCounters.Puts);
             Metrics.PutCompleted(_time.GetUtcNow() - put.Started);
-            if (replaced is not null) _ = DeleteChunksAsync(replaced);
+            if (replaced is not null) Removed(replaced, ObjectRemovalReason.Replaced);
             foreach (var old in evicted)
             {
                 Counters.Increment(ProxyCounters.Evictions);
                 LogEvicted(old.Key, old.StoredBytes);
-                _ = DeleteChunksAsync(old);
+                Removed(old, ObjectRemovalReason.Evicted);
             }
             await client.WriteFrameAsync(FrameOpcode.PutDone, requestId, new PutResult { Key = entry.Key, Version = entry.Version }, default, _stop.Token).ConfigureAwait(false);
         }
@@ -316,7 +316,7 @@ public sealed partial class TierProxy : IAsyncDisposable
                 foreach (var put in _puts.Values)
                     if (_time.GetUtcNow() - put.Started > _options.PutTimeout) AbandonPut(put);
                 foreach (var expired in _directory.RemoveExpired(_time.GetUtcNow()))
-                    _ = DeleteChunksAsync(expired);
+                    Removed(expired, ObjectRemovalReason.Expired);
             }
         }
         catch (OperationCanceledException) { }
@@ -329,10 +329,19 @@ public sealed partial class TierProxy : IAsyncDisposable
         if (removed is not null)
         {
             if (existed) Counters.Increment(ProxyCounters.Deletes);
-            _ = DeleteChunksAsync(removed);
+            Removed(removed, existed ? ObjectRemovalReason.Deleted : ObjectRemovalReason.Expired);
         }
         try { await client.WriteFrameAsync(FrameOpcode.Ack, requestId, new AckHeader { Value = existed ? 1 : 0 }, default, _stop.Token).ConfigureAwait(false); }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException) { }
+    }
+
+    /// <summary>Raised when an object version leaves the directory (its chunks are then deleted in the background).</summary>
+    public event Action<ObjectEntry, ObjectRemovalReason>? ObjectRemoved;
+
+    private void Removed(ObjectEntry entry, ObjectRemovalReason reason)
+    {
+        _ = DeleteChunksAsync(entry);
+        ObjectRemoved?.Invoke(entry, reason);
     }
 
     private async Task DeleteChunksAsync(ObjectEntry entry)
