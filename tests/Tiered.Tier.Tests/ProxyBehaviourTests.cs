@@ -61,4 +61,19 @@ public class ProxyBehaviourTests
         Assert.All(invocations.GetMeasurementSnapshot(), m => Assert.Equal("serve", m.Tags["kind"]));
         Assert.Equal(2, getDuration.GetMeasurementSnapshot().Count);
     }
+
+    [Fact]
+    public async Task StopLetsARequestInFlightFinishThenRefusesNewOnes()
+    {
+        await using var tier = TierHarness.Start();
+        var value = TierHarness.RandomBytes(10 << 20, 12);
+        await tier.Client.PutAsync("k", value);
+        var get = tier.Client.GetAsync("k").AsTask();
+        await FailureTests.Eventually(() => tier.Proxy.InFlightRequests > 0 || get.IsCompleted, "the GET to be in flight");
+        await tier.Proxy.StopAsync(TimeSpan.FromSeconds(30));
+        using (var read = await get) Assert.True(value.AsSpan().SequenceEqual(read!.Span));
+
+        await using var late = TierHarness.NewClient(tier.Proxy, tier.Client.Codec);
+        await Assert.ThrowsAnyAsync<Exception>(async () => await late.GetAsync("k"));
+    }
 }

@@ -15,6 +15,7 @@ internal sealed class ClientConnection : IAsyncDisposable
     private readonly ConcurrentDictionary<uint, ResponseHandler> _pending = new();
     private readonly CancellationTokenSource _stop = new();
     private int _nextRequest;
+    private int _disposed;
     private volatile bool _closed;
 
     private ClientConnection(FrameConnection connection) => _connection = connection;
@@ -95,6 +96,7 @@ internal sealed class ClientConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _stop.Cancel();
         Close(null);
         await _connection.DisposeAsync().ConfigureAwait(false);

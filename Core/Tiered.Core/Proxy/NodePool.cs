@@ -33,6 +33,7 @@ internal sealed partial class NodePool : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly HashSet<string> _known;
     private Socket? _listener;
+    private IPEndPoint? _endPoint;
 
     public NodePool(IFunctionBackend backend, TierProxyOptions options, TimeProvider time, ILogger logger, ProxyCounters counters)
     {
@@ -44,7 +45,7 @@ internal sealed partial class NodePool : IAsyncDisposable
         _known = new HashSet<string>(backend.Functions, StringComparer.Ordinal);
     }
 
-    public IPEndPoint EndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("The node listener has not started."));
+    public IPEndPoint EndPoint => _endPoint ?? throw new InvalidOperationException("The node listener has not started.");
 
     /// <summary>Raised when a node dials back from a different instance than before: its earlier chunks are gone.</summary>
     public event Action<string, string?, string>? InstanceChanged;
@@ -54,6 +55,7 @@ internal sealed partial class NodePool : IAsyncDisposable
     public void Start()
     {
         _listener = TcpListenerLoop.Listen(_options.NodeEndPoint);
+        _endPoint = (IPEndPoint)_listener.LocalEndPoint!;
         _ = TcpListenerLoop.AcceptAsync(_listener, HandshakeAsync, _stop.Token);
         _ = Task.Run(WarmUpLoopAsync);
     }

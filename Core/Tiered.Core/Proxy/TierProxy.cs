@@ -33,6 +33,8 @@ public sealed partial class TierProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Socket? _listener;
     private long _version;
+    private int _inFlight;
+    private IPEndPoint? _clientEndPoint;
 
     /// <param name="options">Listening, limits and timers.</param>
     /// <param name="backend">The platform that runs the node functions (its <see cref="IFunctionBackend.Functions"/> are the nodes).</param>
@@ -67,7 +69,7 @@ public sealed partial class TierProxy : IAsyncDisposable
     public ProxyMetrics Metrics { get; }
 
     /// <summary>Where clients connect (after <see cref="Start"/>).</summary>
-    public IPEndPoint ClientEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("The proxy has not started."));
+    public IPEndPoint ClientEndPoint => _clientEndPoint ?? throw new InvalidOperationException("The proxy has not started.");
 
     /// <summary>Where nodes dial back (after <see cref="Start"/>).</summary>
     public IPEndPoint NodeEndPoint => _nodes.EndPoint;
@@ -88,6 +90,7 @@ public sealed partial class TierProxy : IAsyncDisposable
         if (_listener is not null) throw new InvalidOperationException("The proxy has already started.");
         _nodes.Start();
         _listener = TcpListenerLoop.Listen(_options.ClientEndPoint);
+        _clientEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         _ = TcpListenerLoop.AcceptAsync(_listener, socket => ServeClientAsync(FrameConnection.FromSocket(socket, _options.Protocol)), _stop.Token);
         _ = Task.Run(SweepAbandonedPutsAsync);
         LogStarted(ClientEndPoint.ToString(), NodeEndPoint.ToString(), _backend.Name, _backend.Functions.Count);
@@ -109,19 +112,19 @@ public sealed partial class TierProxy : IAsyncDisposable
                         var header = frame.ReadHeader<PutChunkHeader>();
                         var payload = await client.ReadPayloadAsync(_stop.Token).ConfigureAwait(false);
                         Counters.Increment(ProxyCounters.BytesIn, payload.Length);
-                        _ = HandlePutChunkAsync(client, frame.RequestId, header, payload);
+                        _ = Tracked(HandlePutChunkAsync(client, frame.RequestId, header, payload));
                         break;
                     }
                     case FrameOpcode.Get:
                     {
                         var request = frame.ReadHeader<GetRequest>();
-                        _ = HandleGetAsync(client, frame.RequestId, request.Key);
+                        _ = Tracked(HandleGetAsync(client, frame.RequestId, request.Key));
                         break;
                     }
                     case FrameOpcode.Delete:
                     {
                         var request = frame.ReadHeader<DeleteRequest>();
-                        _ = HandleDeleteAsync(client, frame.RequestId, request.Key);
+                        _ = Tracked(HandleDeleteAsync(client, frame.RequestId, request.Key));
                         break;
                     }
                     case FrameOpcode.Head:
@@ -356,6 +359,33 @@ public sealed partial class TierProxy : IAsyncDisposable
     {
         try { await client.WriteErrorAsync(requestId, code, message).ConfigureAwait(false); }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException) { }
+    }
+
+    /// <summary>Requests being served right now.</summary>
+    public int InFlightRequests => Volatile.Read(ref _inFlight);
+
+    private async Task Tracked(Task request)
+    {
+        Interlocked.Increment(ref _inFlight);
+        try { await request.ConfigureAwait(false); }
+        finally { Interlocked.Decrement(ref _inFlight); }
+    }
+
+    /// <summary>
+    /// Graceful stop: refuses new client connections, lets the requests in flight finish (up to
+    /// <paramref name="drainTimeout"/>), then disposes the proxy, which closes node connections so nodes return.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drainTimeout, CancellationToken cancellationToken = default)
+    {
+        _listener?.Dispose();
+        // Shutdown deadlines are operational, so they run on the system clock even when the proxy's clock is simulated.
+        using var drain = new TimeoutScope(TimeProvider.System, drainTimeout, cancellationToken);
+        try
+        {
+            while (InFlightRequests > 0) await Task.Delay(TimeSpan.FromMilliseconds(10), drain.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }
+        await DisposeAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
