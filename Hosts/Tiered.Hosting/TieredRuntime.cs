@@ -134,9 +134,9 @@ public sealed partial class TieredRuntime : IAsyncDisposable
     }
 
     /// <summary>
-    /// Graceful shutdown: refuses new in-process requests, waits for those in flight, then for the proxy's counters to
-    /// stay still for <see cref="TieredProxySettings.ShutdownQuietPeriod"/> (remote clients' requests in flight), then closes
-    /// the proxy — which closes node connections so their invocations return — and disposes the backend. Waiting stops
+    /// Graceful shutdown: refuses new in-process requests, waits for those in flight, then stops the proxy, which refuses
+    /// new connections and waits up to <see cref="TieredProxySettings.ShutdownDrainTimeout"/> for remote clients' requests
+    /// in flight before closing node connections so their invocations return; then disposes the backend. Waiting stops
     /// when <paramref name="cancellationToken"/> fires (the host's shutdown timeout); closing happens regardless.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -155,7 +155,7 @@ public sealed partial class TieredRuntime : IAsyncDisposable
             try
             {
                 if (Interlocked.Read(ref _inFlight) > 0) await _idle.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-                await WaitForQuietAsync(proxy, cancellationToken).ConfigureAwait(false);
+                await proxy.StopAsync(Options.Proxy.ShutdownDrainTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -197,28 +197,6 @@ public sealed partial class TieredRuntime : IAsyncDisposable
     internal void Exit()
     {
         if (Interlocked.Decrement(ref _inFlight) == 0 && _state != TieredRuntimeState.Running) _idle.TrySetResult();
-    }
-
-    private async Task WaitForQuietAsync(TierProxy proxy, CancellationToken cancellationToken)
-    {
-        var quiet = Options.Proxy.ShutdownQuietPeriod;
-        if (quiet <= TimeSpan.Zero) return;
-        var step = TimeSpan.FromTicks(Math.Clamp(quiet.Ticks / 5, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerMillisecond * 50));
-        long last = Activity(proxy);
-        long stillSince = _time.GetTimestamp();
-        while (_time.GetElapsedTime(stillSince) < quiet)
-        {
-            await Task.Delay(step, _time, cancellationToken).ConfigureAwait(false);
-            long now = Activity(proxy);
-            if (now != last) { last = now; stillSince = _time.GetTimestamp(); }
-        }
-    }
-
-    private static long Activity(TierProxy proxy)
-    {
-        var c = proxy.Counters;
-        return c[ProxyCounters.BytesIn] + c[ProxyCounters.BytesOut] + c[ProxyCounters.Hits] + c[ProxyCounters.Misses]
-            + c[ProxyCounters.Puts] + c[ProxyCounters.Deletes] + c[ProxyCounters.ChunksLost];
     }
 
     private async Task CloseAsync()

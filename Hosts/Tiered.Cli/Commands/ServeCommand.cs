@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Tiered.Hosting.Resp;
 using Microsoft.Extensions.Options;
 using Tiered.Hosting;
 
@@ -40,8 +41,7 @@ internal static class ServeCommand
             builder.Configuration.AddJsonFile(configFile.FullName, optional: false, reloadOnChange: false);
         }
         builder.Configuration.AddInMemoryCollection(overrides);
-        builder.Services.AddTiered();
-        // Endpoints that ride on the tier plug in here, e.g. the Redis-protocol server: builder.Services.AddTieredResp();
+        builder.Services.AddTiered().AddResp();
         return builder.Build();
     }
 

@@ -52,10 +52,10 @@ public sealed class TieredProxySettings
     public int RepairConcurrency { get; set; } = 2;
 
     /// <summary>
-    /// On shutdown, after in-process requests have finished, how long the proxy's counters must stay still before it
-    /// closes (lets remote clients' requests in flight finish). Zero skips it. Default 250 ms.
+    /// On shutdown, after in-process requests have finished, the longest the proxy waits for remote clients' requests
+    /// in flight before it closes anyway (the host's shutdown timeout also bounds it). Default 30 s.
     /// </summary>
-    public TimeSpan ShutdownQuietPeriod { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The address <see cref="Host"/> names, or null when it names none.</summary>
     public IPAddress? ResolveAddress() =>

@@ -58,7 +58,7 @@ internal sealed class TieredOptionsValidator(TieredComponentRegistry registry, I
         Positive(errors, $"{P}:WarmUpIdleTimeout", p.WarmUpIdleTimeout);
         Positive(errors, $"{P}:ChunkTimeout", p.ChunkTimeout);
         Positive(errors, $"{P}:PutTimeout", p.PutTimeout);
-        if (p.ShutdownQuietPeriod < TimeSpan.Zero) errors.Add($"{P}:ShutdownQuietPeriod must not be negative (was {p.ShutdownQuietPeriod}).");
+        if (p.ShutdownDrainTimeout < TimeSpan.Zero) errors.Add($"{P}:ShutdownDrainTimeout must not be negative (was {p.ShutdownDrainTimeout}).");
         if (p.RepairConcurrency < 1) errors.Add($"{P}:RepairConcurrency must be at least 1 (was {p.RepairConcurrency}).");
     }
 
