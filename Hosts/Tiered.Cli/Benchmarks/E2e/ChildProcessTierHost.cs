@@ -15,15 +15,14 @@ internal sealed class ChildProcessTierHost : ITierHost
     public const string ReadyPrefix = "tiered-e2e-tier-ready ";
 
     private readonly Process _process;
-    private readonly EventHandler _onExit;
+    private readonly ChildProcessReaper _reaper;
     private int _disposed;
 
     private ChildProcessTierHost(Process process, IPEndPoint endPoint)
     {
         _process = process;
         ClientEndPoint = endPoint;
-        _onExit = (_, _) => Kill();
-        AppDomain.CurrentDomain.ProcessExit += _onExit;
+        _reaper = new ChildProcessReaper(Kill);
     }
 
     public IPEndPoint ClientEndPoint { get; }
@@ -112,7 +111,7 @@ internal sealed class ChildProcessTierHost : ITierHost
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        AppDomain.CurrentDomain.ProcessExit -= _onExit;
+        _reaper.Dispose();
         try { _process.StandardInput.Close(); } catch (Exception e) when (e is IOException or InvalidOperationException) { }
         try
         {

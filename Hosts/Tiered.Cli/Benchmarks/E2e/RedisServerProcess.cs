@@ -8,14 +8,14 @@ namespace Tiered.Cli.Benchmarks.E2e;
 /// <summary>
 /// A <c>redis-server</c> child process on a free 127.0.0.1 port, started with persistence off and limits
 /// large enough for 100 MiB values, ready once it answers PING. Disposing it kills the process; so does the
-/// end of this process (a ProcessExit hook), so a benchmark interrupted by Ctrl+C or an exception leaves no
+/// end of this process (ProcessExit, SIGTERM, SIGINT, SIGQUIT), so a benchmark interrupted by Ctrl+C or an exception leaves no
 /// server behind.
 /// </summary>
 public sealed class RedisServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
-    private readonly EventHandler _onExit;
+    private readonly ChildProcessReaper _reaper;
     private int _disposed;
 
     private RedisServerProcess(Process process, string executable, int port)
@@ -23,8 +23,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
         _process = process;
         Executable = executable;
         Port = port;
-        _onExit = (_, _) => Kill();
-        AppDomain.CurrentDomain.ProcessExit += _onExit;
+        _reaper = new ChildProcessReaper(Kill);
     }
 
     /// <summary>The redis-server binary that was started.</summary>
@@ -226,7 +225,7 @@ public sealed class RedisServerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        AppDomain.CurrentDomain.ProcessExit -= _onExit;
+        _reaper.Dispose();
         Kill();
         try
         {

@@ -25,13 +25,13 @@ internal sealed class RedisTarget(ConnectionMultiplexer redis) : IE2eTarget
 
     public async Task PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
     {
-        if (!await _db.StringSetAsync(key, value).ConfigureAwait(false))
+        if (!await _db.StringSetAsync(key, value).WaitAsync(cancellationToken).ConfigureAwait(false))
             throw new InvalidOperationException($"redis SET '{key}' was not acknowledged.");
     }
 
     public async Task<FetchedObject?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        var lease = await _db.StringGetLeaseAsync(key).ConfigureAwait(false);
+        var lease = await _db.StringGetLeaseAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
         return lease is null ? null : new FetchedObject(lease.Memory, lease);
     }
 
