@@ -58,9 +58,7 @@ public sealed class ReplayTests
         AssertCostArithmetic(root.GetProperty("cost"));
     }
 
-    [Fact(Skip = "Known gap: under reclaim-r a few objects (2 of 100 here) are still lost; suspected cause: a node activation that is "
-        + "throttled or fails while r chunks are already reclaimed counts as a third missing chunk, and the proxy then drops the "
-        + "object. Unskip when reclaim-r replays reach 100 % (the bar of issue 4).")]
+    [Fact]
     public async Task With_reclaim_r_availability_is_100_percent()
     {
         using var run = await ReplayRun.StartAsync("reclaim-r:0.2");

@@ -91,7 +91,7 @@ public sealed partial class FunctionNode(FunctionNodeOptions? options = null, Ti
             MemoryBytes = store.CapacityBytes,
         }, default, cancellationToken).ConfigureAwait(false);
 
-        using var handshake = new TimeoutScope(_time, _options.HandshakeTimeout, cancellationToken);
+        using var handshake = new TimeoutScope(TimeProvider.System, _options.HandshakeTimeout, cancellationToken);
         using var reply = await connection.ReadFrameAsync(handshake.Token).ConfigureAwait(false);
         if (reply is null) return false;
         await connection.SkipPayloadAsync(cancellationToken).ConfigureAwait(false);

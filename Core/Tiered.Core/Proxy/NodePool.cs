@@ -111,7 +111,7 @@ internal sealed partial class NodePool : IAsyncDisposable
         // start a second, empty instance instead of reusing the warm one that holds the chunks.
         if (_running.TryGetValue(nodeId, out var previous) && !previous.IsCompleted)
         {
-            try { await previous.WaitAsync(_options.DialBackTimeout, _time, _stop.Token).ConfigureAwait(false); }
+            try { await previous.WaitAsync(_options.DialBackTimeout, TimeProvider.System, _stop.Token).ConfigureAwait(false); }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException or NodeRequestException) { }
             catch (Exception) { }
         }
@@ -124,7 +124,7 @@ internal sealed partial class NodePool : IAsyncDisposable
         }, TaskScheduler.Default);
         try
         {
-            return await dialBack.Task.WaitAsync(_options.DialBackTimeout, _time, _stop.Token).ConfigureAwait(false);
+            return await dialBack.Task.WaitAsync(_options.DialBackTimeout, TimeProvider.System, _stop.Token).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -141,7 +141,7 @@ internal sealed partial class NodePool : IAsyncDisposable
         var connection = FrameConnection.FromSocket(socket, _options.Protocol);
         try
         {
-            using var timeout = new TimeoutScope(_time, _options.DialBackTimeout, _stop.Token);
+            using var timeout = new TimeoutScope(TimeProvider.System, _options.DialBackTimeout, _stop.Token);
             using var frame = await connection.ReadFrameAsync(timeout.Token).ConfigureAwait(false);
             if (frame is null) { await connection.DisposeAsync().ConfigureAwait(false); return; }
             if (frame.Opcode != FrameOpcode.Hello)

@@ -26,7 +26,7 @@ public sealed partial class TierProxy
             return;
         }
 
-        using var timeout = new TimeoutScope(_time, _options.ChunkTimeout, _stop.Token);
+        using var timeout = new TimeoutScope(TimeProvider.System, _options.ChunkTimeout, _stop.Token);
         var fetches = new Task<NodeReply?>[entry.TotalShards];
         var unreachable = new StrongBox<bool>[entry.TotalShards];
         for (int i = 0; i < entry.TotalShards; i++) fetches[i] = FetchChunkAsync(entry, i, timeout.Token, unreachable[i] = new StrongBox<bool>());
@@ -125,7 +125,7 @@ public sealed partial class TierProxy
         try
         {
             var codec = _codecs(entry.Codec);
-            using var timeout = new TimeoutScope(_time, _options.ChunkTimeout, _stop.Token);
+            using var timeout = new TimeoutScope(TimeProvider.System, _options.ChunkTimeout, _stop.Token);
             var fetches = Enumerable.Range(0, entry.TotalShards).Select(i => lost.Contains(i) ? Task.FromResult<NodeReply?>(null) : FetchChunkAsync(entry, i, timeout.Token)).ToArray();
             var fetched = await Task.WhenAll(fetches).ConfigureAwait(false);
             using var shards = ShardSet.Rent(entry.TotalShards, entry.ShardLength);

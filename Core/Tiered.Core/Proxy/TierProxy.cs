@@ -213,7 +213,7 @@ public sealed partial class TierProxy : IAsyncDisposable
                     throw new ProtocolException(ProtocolErrorCode.Rejected, $"Chunk {header.Index} of the put of '{header.Key}' disagrees with its other chunks (key, shape, length or codec).");
                 if (put.Failed) throw new ProtocolException(ProtocolErrorCode.Rejected, $"The put of '{header.Key}' has already failed.");
 
-                using var timeout = new TimeoutScope(_time, _options.ChunkTimeout, _stop.Token);
+                using var timeout = new TimeoutScope(TimeProvider.System, _options.ChunkTimeout, _stop.Token);
                 var chunk = new ChunkHeader { Key = put.Key, Version = put.Version, Index = header.Index, Checksum = header.Checksum };
                 for (int attempt = 0; ; attempt++)
                 {

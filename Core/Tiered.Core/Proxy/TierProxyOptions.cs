@@ -21,6 +21,10 @@ public sealed record TierProxyOptions
     /// <summary>Memory of the whole node pool for chunks; objects are evicted (least recently used first) beyond it. 0 = the backend's memory × pool size × 0.8.</summary>
     public long PoolMemoryBytes { get; init; }
 
+    // Timeouts that guard network operations (dial-back, chunk requests) run on the system clock even when the
+    // proxy's TimeProvider is simulated or scaled: the network does not speed up with it. Platform semantics —
+    // warm-up intervals, time to live, node idle time (billed) — run on the proxy's TimeProvider.
+
     /// <summary>How long to wait for an invoked node to dial back.</summary>
     public TimeSpan DialBackTimeout { get; init; } = TimeSpan.FromSeconds(15);
 

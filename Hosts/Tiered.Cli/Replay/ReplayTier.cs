@@ -43,8 +43,8 @@ internal sealed class ReplayTier : IAsyncDisposable
                 Seed = settings.Seed,
                 ReclaimRatePerHour = settings.Faults.Kind == FaultKind.Rate ? settings.Faults.PerHour : 0,
                 // Reserved concurrency 1, as an InfiniCache deployment configures its functions: a function never gets a
-                // second instance (which would not hold the first one's chunks). An invocation that arrives while the
-                // previous one is still returning is throttled instead, and the proxy counts that chunk as missing.
+                // second instance (which would not hold the first one's chunks). The proxy waits for a node's previous
+                // invocation to return before invoking it again, and counts a throttled one as unreachable, not lost.
                 MaxConcurrency = 1,
             },
             context => _nodesByInstance.GetOrAdd(context.InstanceId, _ => new FunctionNode(nodeOptions, Time)),
@@ -58,13 +58,10 @@ internal sealed class ReplayTier : IAsyncDisposable
         Proxy = new TierProxy(
             new TierProxyOptions
             {
-                // FunctionNode measures its idle timeout with CancelAfter (real time), not its TimeProvider: give it the real
-                // duration that corresponds to the simulated one, so serve and warm-up invocations last as long (simulated)
-                // as they would on the proxy's defaults.
-                NodeIdleTimeout = Time.ToReal(NodeIdleTimeout),
-                WarmUpIdleTimeout = Time.ToReal(WarmUpIdleTimeout),
-                // Timeouts that exist to catch a stuck peer, measured on the compressed clock: keep them generous in real time.
-                DialBackTimeout = Max(TimeSpan.FromSeconds(15), Time.ToSimulated(TimeSpan.FromSeconds(10))),
+                // Node idle time is billed, so it runs on the simulated clock like the rest of the platform; the
+                // network timeouts (dial-back, chunk requests) run on the system clock inside the proxy.
+                NodeIdleTimeout = NodeIdleTimeout,
+                WarmUpIdleTimeout = WarmUpIdleTimeout,
                 PutTimeout = Max(TimeSpan.FromMinutes(1), Time.ToSimulated(TimeSpan.FromSeconds(60))),
             },
             Platform, Placement, name => CodecFactory.Create(name), Time, Events);
