@@ -122,6 +122,64 @@ public sealed class ServeAndObjectCommandTests
         Assert.Contains("Tiered:Codec:Kind 'rs2' is not a known codec", result.Stderr);
     }
 
+    [Fact]
+    public async Task Serve_with_a_resp_port_answers_redis_cli_and_redis_benchmark_byte_identically()
+    {
+        int clientPort = FreePort(), nodePort = FreePort(), respPort = FreePort();
+        using var serve = Start(["serve", "--port", clientPort.ToString(), "--node-port", nodePort.ToString(), "--resp-port", respPort.ToString()]);
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        serve.OutputDataReceived += (_, e) => { if (e.Data?.StartsWith("tiered serve: ready", StringComparison.Ordinal) == true) ready.TrySetResult(); };
+        serve.ErrorDataReceived += (_, _) => { };
+        serve.BeginOutputReadLine();
+        serve.BeginErrorReadLine();
+        try
+        {
+            await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            string port = respPort.ToString();
+            var value = new byte[10 * 1024 * 1024];
+            new Random(10).NextBytes(value);
+
+            var set = await RunToolAsync("redis-cli", ["-p", port, "-x", "SET", "big"], value);
+            Assert.True(set.ExitCode == 0, set.Stderr);
+            Assert.Equal("OK", Encoding.ASCII.GetString(set.Stdout).Trim());
+            var get = await RunToolAsync("redis-cli", ["-p", port, "--raw", "GET", "big"]);
+            Assert.True(get.ExitCode == 0, get.Stderr);
+            // redis-cli --raw ends the reply with a newline of its own.
+            Assert.True(get.Stdout.AsSpan(0, value.Length).SequenceEqual(value), "redis-cli GET returned different bytes than it SET");
+            Assert.Equal(value.Length + 1, get.Stdout.Length);
+
+            var bench = await RunToolAsync("redis-benchmark", ["-p", port, "-t", "set,get", "-d", "1048576", "-n", "200", "-q"]);
+            Assert.True(bench.ExitCode == 0, bench.Stderr);
+            string report = Encoding.ASCII.GetString(bench.Stdout);
+            Assert.Matches(@"SET: [0-9.]+ requests per second", report);
+            Assert.Matches(@"GET: [0-9.]+ requests per second", report);
+        }
+        finally
+        {
+            if (!serve.HasExited)
+            {
+                using (var kill = Process.Start("kill", ["-TERM", serve.Id.ToString()])) await kill.WaitForExitAsync();
+                if (!serve.WaitForExit(30_000)) serve.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private static async Task<(int ExitCode, byte[] Stdout, string Stderr)> RunToolAsync(string tool, string[] args, byte[]? stdin = null)
+    {
+        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (string arg in args) info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var stdout = new MemoryStream();
+        var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout);
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null) await process.StandardInput.BaseStream.WriteAsync(stdin);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        await copy;
+        return (process.ExitCode, stdout.ToArray(), await stderr);
+    }
+
     private static string TieredDll()
     {
         string beside = Path.Combine(AppContext.BaseDirectory, "tiered.dll");
