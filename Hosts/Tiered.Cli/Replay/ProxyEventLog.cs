@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace Tiered.Cli.Replay;
 
 /// <summary>
-/// A logger factory for the proxy that listens for the events the replay needs to classify misses: objects evicted
-/// to make room (an eviction miss is not lost data) and objects found lost. It reads the proxy's structured log
-/// events (by event name and their <c>Key</c> value) and writes nothing anywhere.
+/// What the replay needs to classify misses: objects evicted to make room (an eviction miss is not lost data) and
+/// objects found lost, from <see cref="Proxy.TierProxy.ObjectRemoved"/>; and, as a logger factory for the proxy that
+/// writes nothing anywhere, the counts of its instance-change and repair-failure log events.
 /// </summary>
 internal sealed class ProxyEventLog : ILoggerFactory, ILogger
 {
@@ -27,21 +27,25 @@ internal sealed class ProxyEventLog : ILoggerFactory, ILogger
     /// <summary>Forgets an eviction (call before the key is stored again).</summary>
     public void ClearEvicted(string key) => _evicted.TryRemove(key, out _);
 
+    /// <summary>Follows the proxy's removals.</summary>
+    public void Observe(Proxy.TierProxy proxy) => proxy.ObjectRemoved += (entry, reason) =>
+    {
+        if (reason == Proxy.ObjectRemovalReason.Evicted)
+        {
+            Interlocked.Increment(ref _evictions);
+            _evicted[entry.Key] = 1;
+            Evicted?.Invoke(entry.Key);
+        }
+        else if (reason == Proxy.ObjectRemovalReason.Lost)
+        {
+            Interlocked.Increment(ref _lost);
+        }
+    };
+
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         switch (eventId.Name)
         {
-            case "LogEvicted":
-                Interlocked.Increment(ref _evictions);
-                if (KeyOf(state) is { } key)
-                {
-                    _evicted[key] = 1;
-                    Evicted?.Invoke(key);
-                }
-                break;
-            case "LogObjectLost":
-                Interlocked.Increment(ref _lost);
-                break;
             case "LogInstanceChanged":
                 Interlocked.Increment(ref _instanceChanges);
                 break;
@@ -49,14 +53,6 @@ internal sealed class ProxyEventLog : ILoggerFactory, ILogger
                 Interlocked.Increment(ref _repairFailures);
                 break;
         }
-    }
-
-    private static string? KeyOf<TState>(TState state)
-    {
-        if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
-            foreach (var pair in values)
-                if (pair.Key == "Key") return pair.Value as string;
-        return null;
     }
 
     public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;

@@ -65,6 +65,7 @@ internal sealed class ReplayTier : IAsyncDisposable
                 PutTimeout = Max(TimeSpan.FromMinutes(1), Time.ToSimulated(TimeSpan.FromSeconds(60))),
             },
             Platform, Placement, name => CodecFactory.Create(name), Time, Events);
+        Events.Observe(Proxy);
         Proxy.Start();
         Client = new TierClient(new TierClientOptions
         {
