@@ -105,6 +105,25 @@ public class FailureTests
     }
 
     [Fact]
+    public async Task AFullNodeMakesRoomByEvictingTheLeastRecentlyUsedObjectsOnIt()
+    {
+        // 12 nodes of 4 MiB (3.2 MiB for chunks each) and a pool the directory thinks is huge: only the nodes fill up.
+        await using var tier = TierHarness.Start("rs(10,2)", functions: 12, memoryMiB: 4, poolMemoryBytes: 1L << 30);
+        var values = Enumerable.Range(0, 5).Select(i => TierHarness.RandomBytes(10_000_000, 40 + i)).ToArray();
+        for (int i = 0; i < values.Length; i++) await tier.Client.PutAsync($"k{i}", values[i]);
+
+        Assert.True(tier.Proxy.Counters[ProxyCounters.Evictions] >= 2);
+        Assert.Null(await tier.Client.GetAsync("k0"));
+        using var newest = await tier.Client.GetAsync("k4");
+        Assert.Equal(values[4], newest!.ToArray());
+        foreach (string key in tier.Proxy.KeysByRecency())
+        {
+            using var read = await tier.Client.GetAsync(key);
+            Assert.Equal(values[int.Parse(key[1..])], read!.ToArray());
+        }
+    }
+
+    [Fact]
     public async Task AnObjectLargerThanThePoolIsRefusedWithAClearError()
     {
         await using var tier = TierHarness.Start("rs(10,2)", poolMemoryBytes: 100_000);

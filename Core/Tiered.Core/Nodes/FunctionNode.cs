@@ -147,7 +147,7 @@ public sealed partial class FunctionNode(FunctionNodeOptions? options = null, Ti
                 }
                 if (!store.TryPut(header.Key, header.Version, header.Index, new StoredChunk(data, header.Checksum)))
                 {
-                    await connection.WriteErrorAsync(frame.RequestId, ProtocolErrorCode.Rejected, $"Node memory is full ({store.Bytes} of {store.CapacityBytes} bytes used).", cancellationToken).ConfigureAwait(false);
+                    await connection.WriteErrorAsync(frame.RequestId, ProtocolErrorCode.NodeFull, $"Node memory is full ({store.Bytes} of {store.CapacityBytes} bytes used).", cancellationToken).ConfigureAwait(false);
                     return;
                 }
                 await connection.WriteFrameAsync(FrameOpcode.Ack, frame.RequestId, new AckHeader { Value = data.Length }, default, cancellationToken).ConfigureAwait(false);

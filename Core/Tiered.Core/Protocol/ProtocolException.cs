@@ -21,6 +21,8 @@ public enum ProtocolErrorCode
     Rejected = 8,
     /// <summary>The other side failed while serving the request.</summary>
     Internal = 9,
+    /// <summary>A node has no memory left for the chunk.</summary>
+    NodeFull = 10,
 }
 
 /// <summary>A protocol violation or a refused request, with a code a peer can act on.</summary>

@@ -35,7 +35,8 @@ internal sealed class NodeConnection : IAsyncDisposable
     public async Task StoreAsync(ChunkHeader header, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         using var reply = await SendAsync(FrameOpcode.SetChunk, header, data, cancellationToken).ConfigureAwait(false);
-        if (reply.Opcode != FrameOpcode.Ack) throw new NodeRequestException(NodeId, $"storing {header.Key}#{header.Index} failed: {reply.Error ?? reply.Opcode.ToString()}");
+        if (reply.Opcode != FrameOpcode.Ack)
+            throw new NodeRequestException(NodeId, $"storing {header.Key}#{header.Index} failed: {reply.Error ?? reply.Opcode.ToString()}", code: reply.ErrorCode);
     }
 
     /// <summary>The chunk's header and bytes (the caller disposes the reply), or null when the node does not hold it.</summary>
@@ -95,7 +96,7 @@ internal sealed class NodeConnection : IAsyncDisposable
                     FrameOpcode.Ack => NodeReply.AckOf(frame.ReadHeader<AckHeader>().Value),
                     FrameOpcode.NotFound => NodeReply.Simple(FrameOpcode.NotFound),
                     FrameOpcode.Pong => NodeReply.Simple(FrameOpcode.Pong),
-                    FrameOpcode.Error => NodeReply.ErrorOf(frame.ReadHeader<ErrorHeader>().Message),
+                    FrameOpcode.Error => NodeReply.ErrorOf(frame.ReadHeader<ErrorHeader>()),
                     _ => throw new ProtocolException(ProtocolErrorCode.UnknownOpcode, $"A node may not send {frame.Opcode} frames."),
                 };
                 if (frame.RequestId == 0 && frame.Opcode == FrameOpcode.Error) { reason = $"node error: {reply.Error}"; reply.Dispose(); break; }
@@ -139,8 +140,9 @@ internal sealed class NodeConnection : IAsyncDisposable
 }
 
 /// <summary>A node's answer to one request; a chunk's bytes are in a pooled buffer released by Dispose.</summary>
-internal sealed class NodeReply(FrameOpcode opcode, ChunkHeader? chunk = null, PooledBuffer? payload = null, long value = 0, string? error = null) : IDisposable
+internal sealed class NodeReply(FrameOpcode opcode, ChunkHeader? chunk = null, PooledBuffer? payload = null, long value = 0, string? error = null, ProtocolErrorCode? errorCode = null) : IDisposable
 {
+    public ProtocolErrorCode? ErrorCode { get; } = errorCode;
     public FrameOpcode Opcode { get; } = opcode;
     public ChunkHeader? Chunk { get; } = chunk;
     public PooledBuffer? Payload { get; } = payload;
@@ -149,7 +151,7 @@ internal sealed class NodeReply(FrameOpcode opcode, ChunkHeader? chunk = null, P
 
     public static NodeReply Simple(FrameOpcode opcode) => new(opcode);
     public static NodeReply AckOf(long value) => new(FrameOpcode.Ack, value: value);
-    public static NodeReply ErrorOf(string message) => new(FrameOpcode.Error, error: message);
+    public static NodeReply ErrorOf(ErrorHeader error) => new(FrameOpcode.Error, error: error.Message, errorCode: (ProtocolErrorCode)error.Code);
 
     public void Dispose() => Payload?.Dispose();
 }

@@ -101,6 +101,34 @@ internal sealed class ObjectDirectory(long capacityBytes)
         return (true, replaced, evicted);
     }
 
+    /// <summary>
+    /// Evicts least recently used objects that keep a chunk on <paramref name="node"/> (other than
+    /// <paramref name="exceptKey"/>) until their chunks there add up to <paramref name="bytes"/>.
+    /// </summary>
+    public IReadOnlyList<ObjectEntry> EvictFromNode(string node, long bytes, string exceptKey)
+    {
+        var evicted = new List<ObjectEntry>();
+        lock (_lock)
+        {
+            long freed = 0;
+            for (var current = _recency.Last; current is not null && freed < bytes;)
+            {
+                var previous = current.Previous;
+                var entry = current.Value;
+                if (entry.Key != exceptKey && Array.IndexOf(entry.Nodes, node) >= 0)
+                {
+                    _recency.Remove(current);
+                    _entries.Remove(entry.Key);
+                    _bytes -= entry.StoredBytes;
+                    freed += entry.ShardLength;
+                    evicted.Add(entry);
+                }
+                current = previous;
+            }
+        }
+        return evicted;
+    }
+
     /// <summary>Removes the key (only if it still holds <paramref name="version"/>, when given).</summary>
     public ObjectEntry? Remove(string key, long? version = null)
     {

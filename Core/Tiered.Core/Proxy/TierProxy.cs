@@ -34,6 +34,8 @@ public sealed partial class TierProxy : IAsyncDisposable
     private Socket? _listener;
     private long _version;
     private int _inFlight;
+    private long _roomGeneration;
+    private readonly SemaphoreSlim _roomLock = new(1, 1);
     private IPEndPoint? _clientEndPoint;
 
     /// <param name="options">Listening, limits and timers.</param>
@@ -215,8 +217,10 @@ public sealed partial class TierProxy : IAsyncDisposable
 
                 using var timeout = new TimeoutScope(TimeProvider.System, _options.ChunkTimeout, _stop.Token);
                 var chunk = new ChunkHeader { Key = put.Key, Version = put.Version, Index = header.Index, Checksum = header.Checksum };
+                int roomMade = 0;
                 for (int attempt = 0; ; attempt++)
                 {
+                    long evictionsSeen = Volatile.Read(ref _roomGeneration);
                     // A node's connection may end just as it is picked (its instance reclaimed, or it went idle):
                     // one fresh activation is worth a try before failing the PUT.
                     try
@@ -225,7 +229,13 @@ public sealed partial class TierProxy : IAsyncDisposable
                         await node.StoreAsync(chunk, payload.Memory, timeout.Token).ConfigureAwait(false);
                         break;
                     }
-                    catch (NodeRequestException) when (attempt == 0 && !timeout.Token.IsCancellationRequested)
+                    catch (NodeRequestException e) when (e.Code == ProtocolErrorCode.NodeFull && roomMade++ < 3 && !timeout.Token.IsCancellationRequested)
+                    {
+                        // The pool has room but this node does not (chunks are spread unevenly): evict least recently
+                        // used objects with a chunk here, delete their chunks first, then try again.
+                        await MakeRoomOnNodeAsync(put.Nodes[header.Index], payload.Length, put.Key, evictionsSeen).ConfigureAwait(false);
+                    }
+                    catch (NodeRequestException e) when (attempt == 0 && e.Code != ProtocolErrorCode.NodeFull && !timeout.Token.IsCancellationRequested)
                     {
                     }
                 }
@@ -336,6 +346,32 @@ public sealed partial class TierProxy : IAsyncDisposable
         }
         try { await client.WriteFrameAsync(FrameOpcode.Ack, requestId, new AckHeader { Value = existed ? 1 : 0 }, default, _stop.Token).ConfigureAwait(false); }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException) { }
+    }
+
+    /// <summary>
+    /// Evicts for a full node, one caller at a time. A caller whose store failed before another eviction finished
+    /// just retries (that eviction, of objects spread over every node, may have made room here too). The evicted
+    /// objects' chunks are deleted before returning, so the retried store finds the memory free.
+    /// </summary>
+    private async Task MakeRoomOnNodeAsync(string node, long bytes, string exceptKey, long evictionsSeen)
+    {
+        await _roomLock.WaitAsync(_stop.Token).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _roomGeneration) != evictionsSeen) return;
+            foreach (var victim in _directory.EvictFromNode(node, bytes, exceptKey))
+            {
+                Counters.Increment(ProxyCounters.Evictions);
+                LogEvicted(victim.Key, victim.StoredBytes);
+                ObjectRemoved?.Invoke(victim, ObjectRemovalReason.Evicted);
+                await DeleteChunksAsync(victim).ConfigureAwait(false);
+            }
+            Interlocked.Increment(ref _roomGeneration);
+        }
+        finally
+        {
+            _roomLock.Release();
+        }
     }
 
     /// <summary>Raised when an object version leaves the directory (its chunks are then deleted in the background).</summary>
