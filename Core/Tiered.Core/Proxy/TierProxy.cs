@@ -379,8 +379,9 @@ public sealed partial class TierProxy : IAsyncDisposable
 
     private void Removed(ObjectEntry entry, ObjectRemovalReason reason)
     {
-        _ = DeleteChunksAsync(entry);
+        // Observers hear of the removal before any chunk goes, so a GET that finds chunks missing can tell why.
         ObjectRemoved?.Invoke(entry, reason);
+        _ = DeleteChunksAsync(entry);
     }
 
     private async Task DeleteChunksAsync(ObjectEntry entry)
