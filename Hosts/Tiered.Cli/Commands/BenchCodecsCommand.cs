@@ -101,20 +101,7 @@ internal static class BenchCodecsCommand
         foreach (string problem in report.Problems) Console.Out.WriteLine($"MISMATCH: {problem}");
         Console.Out.WriteLine(report.Summary());
 
-        if (json is not null)
-        {
-            try
-            {
-                json.Directory?.Create();
-                using var stream = json.Create();
-                report.WriteJson(stream);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: cannot write {json.FullName}: {e.Message}");
-                return 2;
-            }
-        }
+        if (json is not null && !ReportFile.TryWrite(json, report.WriteJson)) return 2;
         return report.Problems.Count == 0 ? 0 : 1;
     }
 }

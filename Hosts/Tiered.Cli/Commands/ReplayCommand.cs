@@ -87,26 +87,16 @@ internal static class ReplayCommand
         }
 
         Console.Out.Write(ReplayReportText.Format(result));
-        try
+        if (json is not null)
         {
-            if (json is not null)
-            {
-                json.Directory?.Create();
-                await using var stream = json.Create();
-                ReplayJson.Write(result, stream);
-                Console.Out.WriteLine($"JSON:  {json.FullName}");
-            }
-            chart.Directory?.Create();
-            string title = string.Create(CultureInfo.InvariantCulture,
-                $"Cumulative cost over {ReplayReportText.Hours(result.Simulated)} simulated ({ReplaySettings.FormatScale(settings.Scale)} scale)");
-            await File.WriteAllTextAsync(chart.FullName, CostChart.Render(result.CostCurve, title), cancellationToken);
-            Console.Out.WriteLine($"Chart: {chart.FullName}");
+            if (!ReportFile.TryWrite(json, stream => ReplayJson.Write(result, stream))) return 2;
+            Console.Out.WriteLine($"JSON:  {json.FullName}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"error: cannot write the results: {e.Message}");
-            return 2;
-        }
+        string title = string.Create(CultureInfo.InvariantCulture,
+            $"Cumulative cost over {ReplayReportText.Hours(result.Simulated)} simulated ({ReplaySettings.FormatScale(settings.Scale)} scale)");
+        string svg = CostChart.Render(result.CostCurve, title);
+        if (!ReportFile.TryWrite(chart, stream => { using var writer = new StreamWriter(stream); writer.Write(svg); })) return 2;
+        Console.Out.WriteLine($"Chart: {chart.FullName}");
         // The bar (100 % availability) holds without faults and with reclaim-r; a fault rate may lose objects by design.
         bool failed = result.Counts.WrongBytes > 0 || (settings.Faults.Kind != FaultKind.Rate && !result.MeetsBar);
         return failed ? 1 : 0;
