@@ -1,3 +1,4 @@
+using Tiered.Testing;
 using System.Buffers;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ namespace Tiered.Caching.Tests;
 public sealed class DistributedCacheTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
-    private CacheTier _tier = null!;
+    private TierHarness _tier = null!;
     private TieredDistributedCache _cache = null!;
 
     public Task InitializeAsync()

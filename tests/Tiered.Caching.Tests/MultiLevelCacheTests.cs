@@ -1,3 +1,4 @@
+using Tiered.Testing;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
@@ -10,7 +11,7 @@ namespace Tiered.Caching.Tests;
 /// <summary>The tier as the second level of FusionCache and of HybridCache (real clocks).</summary>
 public sealed class MultiLevelCacheTests : IAsyncLifetime
 {
-    private CacheTier _tier = null!;
+    private TierHarness _tier = null!;
 
     public Task InitializeAsync()
     {

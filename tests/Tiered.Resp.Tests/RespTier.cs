@@ -1,12 +1,10 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Tiered.Client;
-using Tiered.Codecs;
 using Tiered.Nodes;
-using Tiered.Placement;
 using Tiered.Providers.Local;
 using Tiered.Proxy;
 using Tiered.Resp;
+using Tiered.Testing;
 
 namespace Tiered.Resp.Tests;
 
@@ -19,56 +17,40 @@ public sealed class RespTier : IAsyncDisposable
 {
     public const string Password = "s3cret pass";
 
-    private RespTier(LocalFunctionPlatform platform, TierProxy proxy, TierClient client, RespServer server, RespServer secured)
+    private readonly TierHarness _tier;
+
+    private RespTier(TierHarness tier, RespServer server, RespServer secured)
     {
-        Platform = platform;
-        Proxy = proxy;
-        Client = client;
+        _tier = tier;
         Server = server;
         Secured = secured;
     }
 
-    public LocalFunctionPlatform Platform { get; }
-    public TierProxy Proxy { get; }
-    public TierClient Client { get; }
+    public LocalFunctionPlatform Platform => _tier.Platform;
+    public TierProxy Proxy => _tier.Proxy;
+    public TierClient Client => _tier.Client;
     public RespServer Server { get; }
     public RespServer Secured { get; }
     public int Port => Server.EndPoint.Port;
 
     public static RespTier Start()
     {
-        var nodes = new ConcurrentDictionary<string, FunctionNode>();
-        var platform = new LocalFunctionPlatform(
-            new LocalFunctionOptions { FunctionCount = 14, MemoryMiB = 1024, ColdStartDelay = TimeSpan.Zero, Seed = 1 },
-            context => nodes.GetOrAdd(context.InstanceId, _ => new FunctionNode()));
-        var proxy = new TierProxy(
-            new TierProxyOptions { NodeIdleTimeout = TimeSpan.FromSeconds(60), WarmUpInterval = TimeSpan.FromHours(1) },
-            platform, PlacementFactory.Create("rendezvous"), name => CodecFactory.Create(name));
-        proxy.Start();
-        var client = new TierClient(new TierClientOptions { Proxies = [proxy.ClientEndPoint], ConnectionsPerProxy = 8, RequestTimeout = TimeSpan.FromSeconds(60) },
-            CodecFactory.Create("rs(10,2)"));
-        var store = new TierClientRespStore(client);
+        var tier = TierHarness.Start("rs(10,2)", functions: 14, memoryMiB: 1024, nodeIdleTimeout: TimeSpan.FromSeconds(60), connections: 8);
+        var store = new TierClientRespStore(tier.Client);
         var server = new RespServer(new RespServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) }, store);
         server.Start();
         var secured = new RespServer(new RespServerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0), RequirePass = Password }, store);
         secured.Start();
-        return new RespTier(platform, proxy, client, server, secured);
+        return new RespTier(tier, server, secured);
     }
 
-    public static byte[] RandomBytes(int length, int seed)
-    {
-        var bytes = new byte[length];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
+    public static byte[] RandomBytes(int length, int seed) => TierHarness.RandomBytes(length, seed);
 
     public async ValueTask DisposeAsync()
     {
         await Server.DisposeAsync();
         await Secured.DisposeAsync();
-        await Client.DisposeAsync();
-        await Proxy.DisposeAsync();
-        await Platform.DisposeAsync();
+        await _tier.DisposeAsync();
     }
 }
 

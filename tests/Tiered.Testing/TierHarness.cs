@@ -7,7 +7,7 @@ using Tiered.Placement;
 using Tiered.Providers.Local;
 using Tiered.Proxy;
 
-namespace Tiered.Tier.Tests;
+namespace Tiered.Testing;
 
 /// <summary>
 /// A whole tier on one machine: the Local platform running real <see cref="FunctionNode"/>s that dial back
@@ -30,7 +30,7 @@ public sealed class TierHarness : IAsyncDisposable
     public TierClient Client { get; }
 
     public static TierHarness Start(string codec = "rs(10,2)", int functions = 14, int memoryMiB = 512, long poolMemoryBytes = 0,
-        TimeSpan? nodeIdleTimeout = null, TimeSpan? warmUpInterval = null, TimeProvider? proxyTime = null)
+        TimeSpan? nodeIdleTimeout = null, TimeSpan? warmUpInterval = null, TimeProvider? proxyTime = null, int connections = 4, TimeSpan? requestTimeout = null)
     {
         var nodes = new ConcurrentDictionary<string, FunctionNode>();
         var platform = new LocalFunctionPlatform(
@@ -40,12 +40,18 @@ public sealed class TierHarness : IAsyncDisposable
             new TierProxyOptions { PoolMemoryBytes = poolMemoryBytes, NodeIdleTimeout = nodeIdleTimeout ?? TimeSpan.FromSeconds(30), WarmUpInterval = warmUpInterval ?? TimeSpan.FromHours(1) },
             platform, PlacementFactory.Create("rendezvous"), name => CodecFactory.Create(name), proxyTime);
         proxy.Start();
-        var client = NewClient(proxy, CodecFactory.Create(codec));
+        var client = NewClient(proxy, CodecFactory.Create(codec), connections, requestTimeout);
         return new TierHarness(platform, proxy, client, nodes);
     }
 
-    public static TierClient NewClient(TierProxy proxy, IErasureCodec codec, int connections = 4) =>
-        new(new TierClientOptions { Proxies = [proxy.ClientEndPoint], ConnectionsPerProxy = connections, RequestTimeout = TimeSpan.FromSeconds(60) }, codec);
+    public static TierClient NewClient(TierProxy proxy, IErasureCodec codec, int connections = 4, TimeSpan? requestTimeout = null) =>
+        new(new TierClientOptions
+        {
+            Proxies = [proxy.ClientEndPoint],
+            ConnectionsPerProxy = connections,
+            RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(60),
+            CodecResolver = name => CodecFactory.Create(name),
+        }, codec);
 
     /// <summary>The node running in the live instance of a function, if it has one.</summary>
     public FunctionNode? NodeOf(string functionName)
