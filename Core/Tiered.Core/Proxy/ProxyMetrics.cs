@@ -16,7 +16,7 @@ public sealed class ProxyMetrics : IDisposable
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
-    private readonly Counter<long> _hits, _misses, _bytesIn, _bytesOut, _invocations, _chunksLost, _chunksCorrupt, _repairs, _evictions, _refusedNodes, _protocolErrors;
+    private readonly Counter<long> _hits, _misses, _bytesIn, _bytesOut, _invocations, _chunksLost, _chunksCorrupt, _repairs, _evictions, _refusedNodes, _protocolErrors, _unavailable;
     private readonly Histogram<double> _getDuration, _putDuration;
 
     public ProxyMetrics(IMeterFactory? meterFactory = null)
@@ -34,6 +34,7 @@ public sealed class ProxyMetrics : IDisposable
         _evictions = _meter.CreateCounter<long>("tiered.proxy.evictions", "{object}", "Objects evicted to make room");
         _refusedNodes = _meter.CreateCounter<long>("tiered.proxy.refused_nodes", "{connection}", "Dial-backs refused for a wrong token");
         _protocolErrors = _meter.CreateCounter<long>("tiered.proxy.protocol_errors", "{connection}", "Client connections closed for breaking the protocol");
+        _unavailable = _meter.CreateCounter<long>("tiered.proxy.unavailable", "{request}", "GETs failed because too few nodes could be reached (the object stays)");
         _getDuration = _meter.CreateHistogram<double>("tiered.proxy.get.duration", "s", "Time from a GET request to its k-th chunk relayed");
         _putDuration = _meter.CreateHistogram<double>("tiered.proxy.put.duration", "s", "Time from a PUT's first chunk to its commit");
     }
@@ -52,6 +53,7 @@ public sealed class ProxyMetrics : IDisposable
             ProxyCounters.Evictions => _evictions,
             ProxyCounters.RefusedNodes => _refusedNodes,
             ProxyCounters.ProtocolErrors => _protocolErrors,
+            ProxyCounters.Unavailable => _unavailable,
             _ => null,
         };
         instrument?.Add(value);
