@@ -26,7 +26,7 @@ namespace Tiered.Providers.Local;
 /// the HTTP request of a real Invoke call would: the invocation itself runs on (use the <c>Reclaim…</c> methods to
 /// stop it).
 /// </summary>
-public sealed class LocalFunctionPlatform : IFunctionBackend, IAsyncDisposable, IDisposable
+public sealed class LocalFunctionPlatform : IFunctionBackend, IFunctionInstanceControl, IAsyncDisposable, IDisposable
 {
     private readonly LocalFunctionOptions _options;
     private readonly ILocalFunctionHandlerFactory _handlerFactory;
@@ -225,6 +225,15 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IAsyncDisposable, 
         foreach (var w in works) CompleteReclaim(w);
         return works.Select(w => w.Instance.Id).ToArray();
     }
+
+    IReadOnlyList<FunctionInstanceInfo> IFunctionInstanceControl.GetInstances()
+    {
+        lock (_gate)
+            return _instances.Values.Select(i => i.Snapshot()).OrderBy(i => i.InstanceId, StringComparer.Ordinal)
+                .Select(i => new FunctionInstanceInfo(i.FunctionName, i.InstanceId, i.State != LocalInstanceState.Idle)).ToArray();
+    }
+
+    bool IFunctionInstanceControl.Reclaim(string instanceId) => ReclaimInstance(instanceId);
 
     /// <summary>Every function of the pool with its live instances (a snapshot).</summary>
     public IReadOnlyList<LocalFunctionInfo> GetFunctions()
