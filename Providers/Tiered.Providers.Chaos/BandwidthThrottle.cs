@@ -1,0 +1,54 @@
+namespace Tiered.Chaos;
+
+/// <summary>
+/// A token bucket on a <see cref="TimeProvider"/> for one direction of one relayed connection: bytes may pass at
+/// the cap's rate, with a small burst (a tenth of a second's worth, at least one slice). Waiting happens on the
+/// clock, so under a fake clock bytes pass only as the test advances time, and over any span T at most
+/// <c>rate × T + one slice</c> bytes pass. The cap may change between calls; the bucket follows.
+/// </summary>
+internal sealed class BandwidthThrottle(TimeProvider time, int maxSlice)
+{
+    private long _rate;
+    private double _tokens;
+    private long _last;
+
+    /// <summary>How many bytes to forward at once under <paramref name="rate"/>: about a twentieth of a second's worth.</summary>
+    public int SliceFor(long rate) => (int)Math.Clamp(rate / 20, 256, maxSlice);
+
+    private double Burst(long rate) => Math.Max(SliceFor(rate), rate / 10.0);
+
+    /// <summary>Waits until <paramref name="bytes"/> (at most a slice) may pass at <paramref name="rate"/> bytes/s; true when it had to wait.</summary>
+    public async ValueTask<bool> AcquireAsync(int bytes, long rate, CancellationToken cancellationToken)
+    {
+        bool waited = false;
+        while (true)
+        {
+            Refill(rate);
+            if (_tokens >= bytes)
+            {
+                _tokens -= bytes;
+                return waited;
+            }
+            double seconds = (bytes - _tokens) / rate;
+            var wait = TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling(seconds * TimeSpan.TicksPerSecond)));
+            waited = true;
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Refill(long rate)
+    {
+        long now = time.GetTimestamp();
+        if (rate != _rate)
+        {
+            // A new cap (or the first): start from one slice (or what is left, if less), counting from now.
+            _tokens = _rate == 0 ? SliceFor(rate) : Math.Min(_tokens, Burst(rate));
+            _rate = rate;
+            _last = now;
+            return;
+        }
+        double elapsed = time.GetElapsedTime(_last, now).TotalSeconds;
+        _last = now;
+        if (elapsed > 0) _tokens = Math.Min(Burst(rate), _tokens + elapsed * rate);
+    }
+}
