@@ -204,10 +204,7 @@ public sealed class AwsLambdaFunctionBackend : IFunctionBackend, IDisposable, IA
             cancellationToken.ThrowIfCancellationRequested();
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             var credentials = await _credentials.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
-            using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Version = HttpVersion.Version11, Content = new ReadOnlyMemoryContent(payload) };
-            request.Content.Headers.ContentType = JsonContentType;
-            request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", isEvent ? "Event" : "RequestResponse");
-            if (!isEvent) request.Headers.TryAddWithoutValidation("X-Amz-Log-Type", "Tail");
+            using var request = CreateRequest(uri, payload, isEvent);
             _signer.Sign(request, payloadHash, credentials, _time.GetUtcNow());
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
@@ -289,6 +286,16 @@ public sealed class AwsLambdaFunctionBackend : IFunctionBackend, IDisposable, IA
                 throw error;
             }
         }
+    }
+
+    /// <summary>The unsigned Invoke request: JSON body, <c>X-Amz-Invocation-Type</c>, and <c>X-Amz-Log-Type: Tail</c> for <c>RequestResponse</c>.</summary>
+    internal static HttpRequestMessage CreateRequest(Uri uri, ReadOnlyMemory<byte> payload, bool isEvent)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, uri) { Version = HttpVersion.Version11, Content = new ReadOnlyMemoryContent(payload) };
+        request.Content.Headers.ContentType = JsonContentType;
+        request.Headers.TryAddWithoutValidation("X-Amz-Invocation-Type", isEvent ? "Event" : "RequestResponse");
+        if (!isEvent) request.Headers.TryAddWithoutValidation("X-Amz-Log-Type", "Tail");
+        return request;
     }
 
     private void RecordFailure(string function, string kind, Exception e)
