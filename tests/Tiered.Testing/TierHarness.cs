@@ -60,6 +60,10 @@ public sealed class TierHarness : IAsyncDisposable
         return instance is null ? null : _nodesByInstance.GetValueOrDefault(instance.InstanceId);
     }
 
+    /// <summary>The node running in a given instance, if it is alive.</summary>
+    public FunctionNode? NodeOnInstance(string instanceId) =>
+        Platform.GetInstance(instanceId) is null ? null : _nodesByInstance.GetValueOrDefault(instanceId);
+
     public static byte[] RandomBytes(int length, int seed)
     {
         var bytes = new byte[length];

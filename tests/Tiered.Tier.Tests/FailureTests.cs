@@ -149,12 +149,14 @@ public class FailureTests
         Assert.Equal([("a", ObjectRemovalReason.Replaced), ("b", ObjectRemovalReason.Evicted), ("c", ObjectRemovalReason.Deleted), ("d", ObjectRemovalReason.Lost)], removed.ToArray());
     }
 
-    internal static async Task Eventually(Func<bool> condition, string what)
+    internal static Task Eventually(Func<bool> condition, string what) => Eventually(condition, () => what);
+
+    internal static async Task Eventually(Func<bool> condition, Func<string> what)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (!condition())
         {
-            if (deadline.IsCancellationRequested) Assert.Fail($"Timed out waiting for {what}.");
+            if (deadline.IsCancellationRequested) Assert.Fail($"Timed out waiting for {what()}.");
             await Task.Delay(20);
         }
     }

@@ -174,6 +174,30 @@ public sealed partial class FunctionNode(FunctionNodeOptions? options = null, Ti
                 await connection.WriteFrameAsync(FrameOpcode.Ack, frame.RequestId, new AckHeader { Value = removed ? 1 : 0 }, default, cancellationToken).ConfigureAwait(false);
                 return;
             }
+            case FrameOpcode.ListChunks:
+            {
+                await connection.SkipPayloadAsync(cancellationToken).ConfigureAwait(false);
+                var list = store.Enumerate()
+                    .Select(c => new ChunkHeader { Key = c.Id.Key, Version = c.Id.Version, Index = c.Id.Index, Checksum = c.Chunk.Checksum })
+                    .ToArray();
+                var payload = new System.Buffers.ArrayBufferWriter<byte>(64 + list.Length * 48);
+                WireSerializer.Serialize(payload, list);
+                await connection.WriteFrameAsync(FrameOpcode.ChunkList, frame.RequestId, new ChunkListHeader { Count = list.Length }, payload.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            case FrameOpcode.VerifyChunk:
+            {
+                await connection.SkipPayloadAsync(cancellationToken).ConfigureAwait(false);
+                var key = frame.ReadHeader<ChunkKey>();
+                if (!store.TryGet(key.Key, key.Version, key.Index, out var chunk))
+                {
+                    await connection.WriteFrameAsync(FrameOpcode.NotFound, frame.RequestId, key, default, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                bool intact = ChunkChecksum.Matches(chunk.Data, chunk.Checksum);
+                await connection.WriteFrameAsync(FrameOpcode.Ack, frame.RequestId, new AckHeader { Value = intact ? 1 : 0 }, default, cancellationToken).ConfigureAwait(false);
+                return;
+            }
             case FrameOpcode.Ping:
                 await connection.SkipPayloadAsync(cancellationToken).ConfigureAwait(false);
                 await connection.WriteFrameAsync(FrameOpcode.Pong, frame.RequestId, cancellationToken).ConfigureAwait(false);

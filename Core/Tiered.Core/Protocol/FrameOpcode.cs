@@ -28,6 +28,12 @@ public enum FrameOpcode : byte
     NotFound = 14,
     /// <summary>A request succeeded (<see cref="AckHeader"/>).</summary>
     Ack = 15,
+    /// <summary>Proxy → node: list every chunk held, answered by <see cref="ChunkList"/> (failover reconciliation, delta-sync backup).</summary>
+    ListChunks = 16,
+    /// <summary>Node → proxy: <see cref="ChunkListHeader"/> + a payload of MessagePack <see cref="ChunkHeader"/>[] (key, version, index, checksum).</summary>
+    ChunkList = 17,
+    /// <summary>Proxy → node: rehash a stored chunk (<see cref="ChunkKey"/>); <see cref="Ack"/> 1 when intact, 0 when its bytes no longer match, or <see cref="NotFound"/>.</summary>
+    VerifyChunk = 18,
 
     /// <summary>Client → proxy: one chunk of an object being stored (<see cref="PutChunkHeader"/> + payload).</summary>
     PutChunk = 32,

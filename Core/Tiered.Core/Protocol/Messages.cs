@@ -138,3 +138,10 @@ public sealed record StatsReplyHeader
 {
     [Key(0)] public Dictionary<string, long> Counters { get; init; } = [];
 }
+
+/// <summary>How many chunks a <see cref="FrameOpcode.ChunkList"/> payload lists.</summary>
+[MessagePackObject]
+public sealed record ChunkListHeader
+{
+    [Key(0)] public int Count { get; init; }
+}

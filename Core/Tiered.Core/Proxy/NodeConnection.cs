@@ -55,6 +55,33 @@ internal sealed class NodeConnection : IAsyncDisposable
         return reply.Opcode == FrameOpcode.Ack && reply.Value == 1;
     }
 
+    /// <summary>Every chunk the instance holds (key, version, index and the checksum it was stored with).</summary>
+    public async Task<ChunkHeader[]> ListChunksAsync(CancellationToken cancellationToken)
+    {
+        using var reply = await SendAsync<object?>(FrameOpcode.ListChunks, null, default, cancellationToken).ConfigureAwait(false);
+        if (reply.Opcode != FrameOpcode.ChunkList || reply.Payload is null)
+            throw new NodeRequestException(NodeId, $"listing its chunks failed: {reply.Error ?? reply.Opcode.ToString()}", code: reply.ErrorCode);
+        return WireSerializer.Deserialize<ChunkHeader[]>(reply.Payload.Memory, FrameOpcode.ChunkList);
+    }
+
+    /// <summary>Whether the node still holds the chunk with bytes matching its checksum (null: it does not hold it).</summary>
+    public async Task<bool?> VerifyAsync(ChunkKey key, CancellationToken cancellationToken)
+    {
+        using var reply = await SendAsync(FrameOpcode.VerifyChunk, key, default, cancellationToken).ConfigureAwait(false);
+        return reply.Opcode switch
+        {
+            FrameOpcode.NotFound => null,
+            FrameOpcode.Ack => reply.Value == 1,
+            _ => throw new NodeRequestException(NodeId, $"verifying {key.Key}#{key.Index} failed: {reply.Error ?? reply.Opcode.ToString()}", code: reply.ErrorCode),
+        };
+    }
+
+    /// <summary>A round trip that also restarts the node's idle timer (keeps it from returning).</summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        using var reply = await SendAsync<object?>(FrameOpcode.Ping, null, default, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<NodeReply> SendAsync<THeader>(FrameOpcode opcode, THeader header, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         if (!IsOpen) throw new NodeRequestException(NodeId, $"the connection is closed ({CloseReason}).");
@@ -93,6 +120,7 @@ internal sealed class NodeConnection : IAsyncDisposable
                 var reply = frame.Opcode switch
                 {
                     FrameOpcode.ChunkData => new NodeReply(frame.Opcode, frame.ReadHeader<ChunkHeader>(), await _connection.ReadPayloadAsync(_stop.Token).ConfigureAwait(false)),
+                    FrameOpcode.ChunkList => new NodeReply(frame.Opcode, payload: await _connection.ReadPayloadAsync(_stop.Token).ConfigureAwait(false)),
                     FrameOpcode.Ack => NodeReply.AckOf(frame.ReadHeader<AckHeader>().Value),
                     FrameOpcode.NotFound => NodeReply.Simple(FrameOpcode.NotFound),
                     FrameOpcode.Pong => NodeReply.Simple(FrameOpcode.Pong),

@@ -47,8 +47,18 @@ internal sealed partial class NodePool : IAsyncDisposable
 
     public IPEndPoint EndPoint => _endPoint ?? throw new InvalidOperationException("The node listener has not started.");
 
-    /// <summary>Raised when a node dials back from a different instance than before: its earlier chunks are gone.</summary>
-    public event Action<string, string?, string>? InstanceChanged;
+    /// <summary>
+    /// Raised when a node dials back from a different instance than before (the earlier instance's chunks are not
+    /// there, unless it is a backup holding a copy), or for the first time holding chunks: the proxy reconciles.
+    /// Arguments: the new connection and the instance before (null the first time).
+    /// </summary>
+    public event Action<NodeConnection, string?>? InstanceChanged;
+
+    /// <summary>The instance that last served as a node's primary, if any.</summary>
+    public string? InstanceOf(string nodeId) => _instances.TryGetValue(nodeId, out var id) ? id : null;
+
+    /// <summary>The node's live primary connection, or null when it is not connected.</summary>
+    public NodeConnection? LiveOrNull(string nodeId) => _live.TryGetValue(nodeId, out var live) && live.IsOpen ? live : null;
 
     public IReadOnlyCollection<string> Connected => _live.Where(p => p.Value.IsOpen).Select(p => p.Key).ToArray();
 
@@ -91,11 +101,22 @@ internal sealed partial class NodePool : IAsyncDisposable
         _pendingDeletes.GetOrAdd(nodeId, _ => new ConcurrentQueue<ChunkKey>()).Enqueue(key);
     }
 
-    private async Task<NodeConnection> ActivateAsync(string nodeId, InvocationKind kind, TimeSpan idleTimeout)
+    /// <summary>
+    /// Invokes a node's function a second time while its primary is busy, so the platform runs it on another instance
+    /// (an idle warm one — the previous backup — or a new one): the delta-sync backup peer. Its connection is handed to the
+    /// caller, never used as the node's primary; the instance returns when the caller disposes it.
+    /// </summary>
+    public Task<NodeConnection> ActivateBackupAsync(string nodeId) =>
+        ActivateAsync(nodeId, InvocationKind.Backup, _options.BackupIdleTimeout, backup: true);
+
+    private static string BackupSlot(string nodeId) => nodeId + "\0backup";
+
+    private async Task<NodeConnection> ActivateAsync(string nodeId, InvocationKind kind, TimeSpan idleTimeout, bool backup = false)
     {
         var token = RandomNumberGenerator.GetBytes(16);
         var dialBack = new TaskCompletionSource<NodeConnection>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _awaiting[nodeId] = (token, dialBack);
+        string slot = backup ? BackupSlot(nodeId) : nodeId;
+        _awaiting[slot] = (token, dialBack);
         var payload = new NodeInvocation
         {
             ProxyHost = _options.AdvertisedNodeHost ?? EndPoint.Address.ToString(),
@@ -109,14 +130,14 @@ internal sealed partial class NodePool : IAsyncDisposable
         LogInvoking(nodeId, kind);
         // An invocation that said goodbye may not have returned yet; invoking again now would make the platform
         // start a second, empty instance instead of reusing the warm one that holds the chunks.
-        if (_running.TryGetValue(nodeId, out var previous) && !previous.IsCompleted)
+        if (!backup && _running.TryGetValue(nodeId, out var previous) && !previous.IsCompleted)
         {
             try { await previous.WaitAsync(_options.DialBackTimeout, TimeProvider.System, _stop.Token).ConfigureAwait(false); }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException or NodeRequestException) { }
             catch (Exception) { }
         }
         var invocation = _backend.InvokeAsync(new FunctionInvocation(nodeId, payload, kind), _stop.Token);
-        _running[nodeId] = invocation;
+        if (!backup) _running[nodeId] = invocation;
         _ = invocation.ContinueWith(t =>
         {
             string why = t.IsFaulted ? t.Exception!.GetBaseException().Message : t.IsCanceled ? "cancelled" : t.Result.Error ?? "returned";
@@ -132,7 +153,7 @@ internal sealed partial class NodePool : IAsyncDisposable
         }
         finally
         {
-            _awaiting.TryRemove(KeyValuePair.Create(nodeId, (token, dialBack)));
+            _awaiting.TryRemove(KeyValuePair.Create(slot, (token, dialBack)));
         }
     }
 
@@ -148,7 +169,12 @@ internal sealed partial class NodePool : IAsyncDisposable
                 throw new ProtocolException(ProtocolErrorCode.UnknownOpcode, $"A node must start with Hello, not {frame.Opcode}.");
             await connection.SkipPayloadAsync(timeout.Token).ConfigureAwait(false);
             var hello = frame.ReadHeader<NodeHello>();
+            bool backup = false;
             if (!_awaiting.TryGetValue(hello.NodeId, out var expected) || !CryptographicOperations.FixedTimeEquals(expected.Token, hello.Token))
+            {
+                backup = _awaiting.TryGetValue(BackupSlot(hello.NodeId), out expected) && CryptographicOperations.FixedTimeEquals(expected.Token, hello.Token);
+            }
+            if (!backup && (expected.Token is null || !CryptographicOperations.FixedTimeEquals(expected.Token, hello.Token)))
             {
                 _counters.Increment(ProxyCounters.RefusedNodes);
                 LogRefusedToken(hello.NodeId, connection.RemoteEndPoint?.ToString());
@@ -156,6 +182,13 @@ internal sealed partial class NodePool : IAsyncDisposable
             }
             await connection.WriteFrameAsync(FrameOpcode.Welcome, 0, new NodeWelcome { ProxyId = Environment.MachineName }, default, timeout.Token).ConfigureAwait(false);
             var node = new NodeConnection(hello.NodeId, hello.InstanceId, connection);
+            if (backup)
+            {
+                node.Start();
+                LogBackupDialedBack(hello.NodeId, hello.InstanceId, hello.ChunkCount);
+                if (!expected.DialBack.TrySetResult(node)) await node.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
             if (_live.TryGetValue(hello.NodeId, out var previous) && previous != node) await previous.DisposeAsync().ConfigureAwait(false);
             _live[hello.NodeId] = node;
             _lastActive[hello.NodeId] = _time.GetUtcNow();
@@ -163,10 +196,10 @@ internal sealed partial class NodePool : IAsyncDisposable
             _instances[hello.NodeId] = hello.InstanceId;
             node.Start();
             _ = node.Closed.ContinueWith(_ => { _lastActive[hello.NodeId] = _time.GetUtcNow(); _live.TryRemove(KeyValuePair.Create(hello.NodeId, node)); }, TaskScheduler.Default);
-            if (before != hello.InstanceId) InstanceChanged?.Invoke(hello.NodeId, before, hello.InstanceId);
             LogDialedBack(hello.NodeId, hello.InstanceId, hello.ChunkCount);
             expected.DialBack.TrySetResult(node);
             await FlushPendingDeletesAsync(node).ConfigureAwait(false);
+            if (before is null ? hello.ChunkCount > 0 : before != hello.InstanceId) InstanceChanged?.Invoke(node, before);
         }
         catch (ProtocolException e)
         {
@@ -224,6 +257,9 @@ internal sealed partial class NodePool : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Node {NodeId} dialled back from instance {InstanceId} holding {Chunks} chunks")]
     private partial void LogDialedBack(string nodeId, string instanceId, int chunks);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Backup peer of node {NodeId} dialled back from instance {InstanceId} holding {Chunks} chunks")]
+    private partial void LogBackupDialedBack(string nodeId, string instanceId, int chunks);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused node {NodeId} from {Remote}: wrong token")]
     private partial void LogRefusedToken(string nodeId, string? remote);

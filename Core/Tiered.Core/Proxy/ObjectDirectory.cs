@@ -129,6 +129,25 @@ internal sealed class ObjectDirectory(long capacityBytes)
         return evicted;
     }
 
+    /// <summary>Every chunk the directory places on <paramref name="node"/>: the object and the chunk's index.</summary>
+    public IReadOnlyList<(ObjectEntry Entry, int Index)> ChunksOn(string node)
+    {
+        var chunks = new List<(ObjectEntry, int)>();
+        lock (_lock)
+        {
+            foreach (var entry in _recency)
+                for (int i = 0; i < entry.Nodes.Length; i++)
+                    if (entry.Nodes[i] == node) chunks.Add((entry, i));
+        }
+        return chunks;
+    }
+
+    /// <summary>Every entry, least recently used first (a snapshot; recency is not touched).</summary>
+    public IReadOnlyList<ObjectEntry> Snapshot()
+    {
+        lock (_lock) return _recency.ToArray();
+    }
+
     /// <summary>Removes the key (only if it still holds <paramref name="version"/>, when given).</summary>
     public ObjectEntry? Remove(string key, long? version = null)
     {

@@ -19,6 +19,16 @@ public sealed class ProxyCounters
     public const string RefusedNodes = "refused_nodes";
     public const string ProtocolErrors = "protocol_errors";
     public const string Unavailable = "unavailable";
+    public const string Backups = "backups";
+    public const string BackupChunks = "backup_chunks";
+    public const string BackupBytes = "backup_bytes";
+    public const string BackupDeletes = "backup_deletes";
+    public const string BackupFailures = "backup_failures";
+    public const string Failovers = "failovers";
+    public const string Reconciliations = "reconciliations";
+    public const string ScrubbedChunks = "scrubbed_chunks";
+    public const string RepairsQueued = "repairs_queued";
+    public const string RepairBytes = "repair_bytes";
 
     private readonly ConcurrentDictionary<string, long> _values = new(StringComparer.Ordinal);
     private readonly ProxyMetrics? _metrics;

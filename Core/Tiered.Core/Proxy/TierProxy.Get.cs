@@ -62,7 +62,6 @@ public sealed partial class TierProxy
 
         int unreached = lost.Count(i => unreachable[i].Value);
         lost.RemoveAll(i => unreachable[i].Value);
-        if (lost.Count > 0) Counters.Increment(ProxyCounters.ChunksLost, lost.Count);
         if (good < entry.DataShards && lost.Count <= entry.TotalShards - entry.DataShards)
         {
             // Some chunks could not be reached (throttled or slow activations) but too few are known lost to
@@ -74,11 +73,12 @@ public sealed partial class TierProxy
                     Code = (int)ProtocolErrorCode.Internal,
                     Message = $"'{key}' is temporarily unavailable: {unreached} of its {entry.TotalShards} chunks could not be reached.",
                 }).ConfigureAwait(false);
-            if (lost.Count > 0) _ = RepairAsync(entry, lost);
+            if (lost.Count > 0) QueueRepair(entry, lost);
             return;
         }
         if (good < entry.DataShards)
         {
+            Counters.Increment(ProxyCounters.ChunksLost, lost.Count);
             Counters.Increment(ProxyCounters.Misses);
             Metrics.GetCompleted(_time.GetElapsedTime(started), hit: false);
             LogObjectLost(entry.Key, entry.TotalShards - lost.Count, entry.DataShards);
@@ -87,7 +87,7 @@ public sealed partial class TierProxy
             return;
         }
         Counters.Increment(ProxyCounters.Hits);
-        if (lost.Count > 0) _ = RepairAsync(entry, lost);
+        if (lost.Count > 0) QueueRepair(entry, lost);
     }
 
     /// <summary>
@@ -116,17 +116,33 @@ public sealed partial class TierProxy
         }
     }
 
-    /// <summary>Rebuilds the lost chunks of an object from k good ones and stores them on their nodes again.</summary>
-    private async Task RepairAsync(ObjectEntry entry, IReadOnlyList<int> lost)
+    /// <summary>
+    /// Queues chunks reported lost (by a GET, a reconciliation or a scrub) for rebuilding. Reports of the same chunk merge
+    /// while it waits, and the repair checks again which chunks are really missing, so a chunk is counted lost and rebuilt
+    /// once however many reports there were.
+    /// </summary>
+    private void QueueRepair(ObjectEntry entry, IEnumerable<int> lost)
     {
-        if (_codecs is null) return;
-        await _repairs.WaitAsync(_stop.Token).ConfigureAwait(false);
+        if (_repairQueue.Enqueue(entry, lost) > 0) Counters.Increment(ProxyCounters.RepairsQueued);
+    }
+
+    /// <summary>Waits until every queued repair has run (for tests and tools).</summary>
+    public Task DrainRepairsAsync(CancellationToken cancellationToken = default) => _repairQueue.DrainAsync(cancellationToken);
+
+    /// <summary>
+    /// Fetches every chunk of an object; those still missing or corrupt are rebuilt from k good ones and stored on their
+    /// nodes again. Returns the bytes stored (0 when the reported chunks turned out to be there after all).
+    /// </summary>
+    private async Task<long> RepairAsync(ObjectEntry entry, IReadOnlyList<int> lost)
+    {
+        if (_codecs is null) return 0;
+        long stored = 0;
         var replies = new NodeReply?[entry.TotalShards];
         try
         {
             var codec = _codecs(entry.Codec);
             using var timeout = new TimeoutScope(TimeProvider.System, _options.ChunkTimeout, _stop.Token);
-            var fetches = Enumerable.Range(0, entry.TotalShards).Select(i => lost.Contains(i) ? Task.FromResult<NodeReply?>(null) : FetchChunkAsync(entry, i, timeout.Token)).ToArray();
+            var fetches = Enumerable.Range(0, entry.TotalShards).Select(i => FetchChunkAsync(entry, i, timeout.Token)).ToArray();
             var fetched = await Task.WhenAll(fetches).ConfigureAwait(false);
             using var shards = ShardSet.Rent(entry.TotalShards, entry.ShardLength);
             for (int i = 0; i < entry.TotalShards; i++)
@@ -136,16 +152,20 @@ public sealed partial class TierProxy
                 if (good) fetched[i]!.Payload!.Span.CopyTo(shards[i].Span);
                 else shards.MarkMissing(i);
             }
-            if (shards.PresentCount < entry.DataShards) return;
             var missing = Enumerable.Range(0, entry.TotalShards).Where(i => !shards.Present[i]).ToArray();
+            int confirmed = lost.Count(i => !shards.Present[i]);
+            if (confirmed > 0) Counters.Increment(ProxyCounters.ChunksLost, confirmed);
+            if (missing.Length == 0 || shards.PresentCount < entry.DataShards) return 0;
             codec.Reconstruct(shards.Shards, shards.Present);
-            if (_directory.Get(entry.Key)?.Version != entry.Version) return;
+            if (_directory.Peek(entry.Key)?.Version != entry.Version) return 0;
             foreach (int i in missing)
             {
                 if (!ChunkChecksum.Matches(shards[i].Span, entry.Checksums[i])) { LogRepairMismatch(entry.Key, i); continue; }
                 var node = await _nodes.GetAsync(entry.Nodes[i], timeout.Token).ConfigureAwait(false);
                 await node.StoreAsync(new ChunkHeader { Key = entry.Key, Version = entry.Version, Index = i, Checksum = entry.Checksums[i] }, shards[i], timeout.Token).ConfigureAwait(false);
                 Counters.Increment(ProxyCounters.Repairs);
+                Counters.Increment(ProxyCounters.RepairBytes, entry.ShardLength);
+                stored += entry.ShardLength;
             }
         }
         catch (Exception e) when (e is NodeRequestException or OperationCanceledException or ErasureCodingException or ArgumentException or FormatException)
@@ -155,8 +175,8 @@ public sealed partial class TierProxy
         finally
         {
             foreach (var reply in replies) reply?.Dispose();
-            _repairs.Release();
         }
+        return stored;
     }
 
     private static async Task TryReplyAsync<THeader>(FrameConnection client, FrameOpcode opcode, uint requestId, THeader header)

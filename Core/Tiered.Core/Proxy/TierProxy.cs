@@ -29,7 +29,7 @@ public sealed partial class TierProxy : IAsyncDisposable
     private readonly ObjectDirectory _directory;
     private readonly ConcurrentDictionary<string, PendingPut> _puts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<FrameConnection, byte> _clients = new();
-    private readonly SemaphoreSlim _repairs;
+    private readonly RepairQueue _repairQueue;
     private readonly CancellationTokenSource _stop = new();
     private Socket? _listener;
     private long _version;
@@ -61,8 +61,8 @@ public sealed partial class TierProxy : IAsyncDisposable
         long pool = options.PoolMemoryBytes > 0 ? options.PoolMemoryBytes : (long)(backend.Limits.MemoryBytes * 0.8) * backend.Functions.Count;
         _directory = new ObjectDirectory(pool);
         _nodes = new NodePool(backend, _options, _time, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<NodePool>(), Counters);
-        _nodes.InstanceChanged += (node, before, _) => { if (before is not null) LogInstanceChanged(node, before); };
-        _repairs = new SemaphoreSlim(options.RepairConcurrency);
+        _nodes.InstanceChanged += (node, before) => _ = ReconcileAsync(node, before);
+        _repairQueue = new RepairQueue(RepairAsync, options.RepairConcurrency, options.RepairBytesPerSecond);
     }
 
     public ProxyCounters Counters { get; }
@@ -95,6 +95,8 @@ public sealed partial class TierProxy : IAsyncDisposable
         _clientEndPoint = (IPEndPoint)_listener.LocalEndPoint!;
         _ = TcpListenerLoop.AcceptAsync(_listener, socket => ServeClientAsync(FrameConnection.FromSocket(socket, _options.Protocol)), _stop.Token);
         _ = Task.Run(SweepAbandonedPutsAsync);
+        if (_options.BackupEnabled) _ = Task.Run(BackupLoopAsync);
+        if (_options.ScrubEnabled) _ = Task.Run(ScrubLoopAsync);
         LogStarted(ClientEndPoint.ToString(), NodeEndPoint.ToString(), _backend.Name, _backend.Functions.Count);
     }
 
@@ -431,6 +433,7 @@ public sealed partial class TierProxy : IAsyncDisposable
         _stop.Cancel();
         _listener?.Dispose();
         foreach (var client in _clients.Keys) await client.DisposeAsync().ConfigureAwait(false);
+        await _repairQueue.DisposeAsync().ConfigureAwait(false);
         await _nodes.DisposeAsync().ConfigureAwait(false);
         Metrics.Dispose();
     }
@@ -444,6 +447,4 @@ public sealed partial class TierProxy : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Evicted '{Key}' ({Bytes} bytes) to make room")]
     private partial void LogEvicted(string key, long bytes);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} came back on a new instance (was {Before}); its chunks are lost")]
-    private partial void LogInstanceChanged(string nodeId, string before);
 }

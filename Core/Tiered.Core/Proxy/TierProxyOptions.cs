@@ -49,6 +49,31 @@ public sealed record TierProxyOptions
     /// <summary>Repairs running at once.</summary>
     public int RepairConcurrency { get; init; } = 2;
 
+    /// <summary>Rebuilt chunk bytes stored per second at most, so repairs after a reclaim do not starve serving (0: no limit).</summary>
+    public long RepairBytesPerSecond { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// How often each node's chunks are delta-synced to a backup peer (another instance of the same function, which takes
+    /// over when the primary instance is reclaimed). A node is first backed up this long after its instance was first
+    /// seen. <see cref="Timeout.InfiniteTimeSpan"/> turns backups off. Default 5 minutes (InfiniCache's figure).
+    /// </summary>
+    public TimeSpan BackupInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Backups running at once.</summary>
+    public int BackupConcurrency { get; init; } = 2;
+
+    /// <summary>How long a backup peer's invocation stays when idle (the proxy ends it as soon as the sync is done).</summary>
+    public TimeSpan BackupIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often a scrub pass checks every stored chunk's bytes against its checksum. <see cref="Timeout.InfiniteTimeSpan"/> turns scrubbing off. Default 1 hour.</summary>
+    public TimeSpan ScrubInterval { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Chunks a scrub pass verifies per second at most (0: no limit).</summary>
+    public int ScrubChunksPerSecond { get; init; } = 500;
+
+    public bool BackupEnabled => BackupInterval != Timeout.InfiniteTimeSpan;
+    public bool ScrubEnabled => ScrubInterval != Timeout.InfiniteTimeSpan;
+
     public ProtocolLimits Protocol { get; init; } = ProtocolLimits.Default;
 
     public TierProxyOptions Validate()
@@ -57,6 +82,12 @@ public sealed record TierProxyOptions
         if (PoolMemoryBytes < 0) throw new ArgumentOutOfRangeException(nameof(PoolMemoryBytes), PoolMemoryBytes, "PoolMemoryBytes must not be negative.");
         foreach (var (name, value) in new[] { (nameof(DialBackTimeout), DialBackTimeout), (nameof(NodeIdleTimeout), NodeIdleTimeout), (nameof(WarmUpInterval), WarmUpInterval), (nameof(ChunkTimeout), ChunkTimeout), (nameof(PutTimeout), PutTimeout) })
             if (value <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive.");
+        foreach (var (name, value) in new[] { (nameof(BackupInterval), BackupInterval), (nameof(ScrubInterval), ScrubInterval) })
+            if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan) throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive, or Timeout.InfiniteTimeSpan to turn it off.");
+        if (BackupIdleTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(BackupIdleTimeout), BackupIdleTimeout, "BackupIdleTimeout must be positive.");
+        if (BackupConcurrency < 1) throw new ArgumentOutOfRangeException(nameof(BackupConcurrency), BackupConcurrency, "BackupConcurrency must be at least 1.");
+        if (RepairBytesPerSecond < 0) throw new ArgumentOutOfRangeException(nameof(RepairBytesPerSecond), RepairBytesPerSecond, "RepairBytesPerSecond must not be negative (0: no limit).");
+        if (ScrubChunksPerSecond < 0) throw new ArgumentOutOfRangeException(nameof(ScrubChunksPerSecond), ScrubChunksPerSecond, "ScrubChunksPerSecond must not be negative (0: no limit).");
         if (RepairConcurrency < 1) throw new ArgumentOutOfRangeException(nameof(RepairConcurrency), RepairConcurrency, "RepairConcurrency must be at least 1.");
         return this;
     }

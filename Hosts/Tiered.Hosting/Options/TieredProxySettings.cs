@@ -51,6 +51,21 @@ public sealed class TieredProxySettings
     /// <summary>Repairs running at once. Default 2.</summary>
     public int RepairConcurrency { get; set; } = 2;
 
+    /// <summary>Rebuilt chunk bytes stored per second at most (0: no limit). Default 256 MiB/s.</summary>
+    public long RepairBytesPerSecond { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>How often each node is delta-synced to a backup instance; <c>-00:00:00.001</c> (infinite) turns backups off. Default 5 minutes.</summary>
+    public TimeSpan BackupInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Backups running at once. Default 2.</summary>
+    public int BackupConcurrency { get; set; } = 2;
+
+    /// <summary>How often a scrub pass rehashes every stored chunk; <c>-00:00:00.001</c> (infinite) turns scrubbing off. Default 1 hour.</summary>
+    public TimeSpan ScrubInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Chunks a scrub pass verifies per second at most (0: no limit). Default 500.</summary>
+    public int ScrubChunksPerSecond { get; set; } = 500;
+
     /// <summary>
     /// On shutdown, after in-process requests have finished, the longest the proxy waits for remote clients' requests
     /// in flight before it closes anyway (the host's shutdown timeout also bounds it). Default 30 s.
@@ -80,6 +95,11 @@ public sealed class TieredProxySettings
             ChunkTimeout = ChunkTimeout,
             PutTimeout = PutTimeout,
             RepairConcurrency = RepairConcurrency,
+            RepairBytesPerSecond = RepairBytesPerSecond,
+            BackupInterval = BackupInterval,
+            BackupConcurrency = BackupConcurrency,
+            ScrubInterval = ScrubInterval,
+            ScrubChunksPerSecond = ScrubChunksPerSecond,
         };
     }
 }

@@ -60,6 +60,11 @@ internal sealed class TieredOptionsValidator(TieredComponentRegistry registry, I
         Positive(errors, $"{P}:PutTimeout", p.PutTimeout);
         if (p.ShutdownDrainTimeout < TimeSpan.Zero) errors.Add($"{P}:ShutdownDrainTimeout must not be negative (was {p.ShutdownDrainTimeout}).");
         if (p.RepairConcurrency < 1) errors.Add($"{P}:RepairConcurrency must be at least 1 (was {p.RepairConcurrency}).");
+        if (p.RepairBytesPerSecond < 0) errors.Add($"{P}:RepairBytesPerSecond must not be negative (was {p.RepairBytesPerSecond}); 0 means no limit.");
+        if (p.BackupConcurrency < 1) errors.Add($"{P}:BackupConcurrency must be at least 1 (was {p.BackupConcurrency}).");
+        if (p.ScrubChunksPerSecond < 0) errors.Add($"{P}:ScrubChunksPerSecond must not be negative (was {p.ScrubChunksPerSecond}); 0 means no limit.");
+        foreach (var (key, value) in new[] { ("BackupInterval", p.BackupInterval), ("ScrubInterval", p.ScrubInterval) })
+            if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan) errors.Add($"{P}:{key} must be positive, or -00:00:00.001 (infinite) to turn it off (was {value}).");
     }
 
     private static void ValidateClient(TieredClientSettings c, List<string> errors)
