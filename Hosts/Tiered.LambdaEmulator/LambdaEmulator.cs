@@ -315,6 +315,7 @@ public sealed partial class LambdaEmulator : IAsyncDisposable
     {
         if (!invocation.TryMarkCompleted()) return;
         invocation.DeadlineTimer?.Dispose();
+        if (!invocation.Delivered) invocation.Log.TakeFrom(instance.Spill); // it ended during init: its log is the init output
         var function = invocation.Function;
         var duration = outcome.TimedOut && invocation.Delivered ? function.Timeout : invocation.Elapsed;
         var billed = invocation.Delivered ? Bill(duration) : TimeSpan.Zero;
