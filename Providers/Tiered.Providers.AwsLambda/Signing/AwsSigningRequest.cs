@@ -54,6 +54,11 @@ public sealed class AwsSigningRequest
         return new AwsSigningRequest(method, uri.AbsolutePath, uri.Query, payloadHash).AddHeader("Host", HostHeader(uri));
     }
 
-    /// <summary>The <c>Host</c> header HttpClient sends for <paramref name="uri"/>.</summary>
-    public static string HostHeader(Uri uri) => uri.GetComponents(UriComponents.HostAndPort, UriFormat.UriEscaped);
+    /// <summary>The <c>Host</c> header HttpClient sends for <paramref name="uri"/>: punycode host, IPv6 in brackets, the port only when it is not the scheme's default.</summary>
+    public static string HostHeader(Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        string host = uri.HostNameType == UriHostNameType.IPv6 ? "[" + uri.IdnHost + "]" : uri.IdnHost;
+        return uri.IsDefaultPort ? host : host + ":" + uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
