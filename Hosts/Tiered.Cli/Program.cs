@@ -7,5 +7,6 @@ root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(PlacementCommand.Create());
 root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(LambdaEmulatorCommand.Create());
 foreach (var command in ObjectCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

@@ -301,11 +301,11 @@ public sealed partial class LambdaEmulator : IAsyncDisposable
         var instance = work.Instance;
         if (work.Reason != LambdaInstanceExitReason.Exited)
             LambdaEmulatorLog.Reclaiming(_logger, instance.Function.Name, instance.Id, work.Reason, work.State);
-        instance.Mailbox.Writer.TryComplete();
-        if (work.Current is { } current) Complete(instance, current, failure(current), release: false);
+        if (work.Current is { } current) Complete(instance, current, failure(current), release: false); // before the kill: it reads the peak memory
         Process? process;
         lock (_gate) process = instance.Process;
         if (kill && process is not null) ChildProcesses.Kill(process);
+        instance.Mailbox.Writer.TryComplete();
     }
 
     // ---- invocation outcomes ---------------------------------------------------------------------------------------
