@@ -17,8 +17,12 @@ internal sealed class BandwidthThrottle(TimeProvider time, int maxSlice)
 
     private double Burst(long rate) => Math.Max(SliceFor(rate), rate / 10.0);
 
-    /// <summary>Waits until <paramref name="bytes"/> (at most a slice) may pass at <paramref name="rate"/> bytes/s; true when it had to wait.</summary>
-    public async ValueTask<bool> AcquireAsync(int bytes, long rate, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until <paramref name="bytes"/> (at most a slice) may pass at <paramref name="rate"/> bytes/s. Ends early,
+    /// taking nothing, with <see cref="ThrottleOutcome.FaultsChanged"/> when <paramref name="faultsChanged"/> is cancelled
+    /// (the cap may be different or gone: the caller reads it again).
+    /// </summary>
+    public async ValueTask<ThrottleOutcome> AcquireAsync(int bytes, long rate, CancellationToken cancellationToken, CancellationToken faultsChanged)
     {
         bool waited = false;
         while (true)
@@ -27,12 +31,20 @@ internal sealed class BandwidthThrottle(TimeProvider time, int maxSlice)
             if (_tokens >= bytes)
             {
                 _tokens -= bytes;
-                return waited;
+                return waited ? ThrottleOutcome.Waited : ThrottleOutcome.Passed;
             }
             double seconds = (bytes - _tokens) / rate;
             var wait = TimeSpan.FromTicks(Math.Max(1, (long)Math.Ceiling(seconds * TimeSpan.TicksPerSecond)));
             waited = true;
-            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, faultsChanged);
+            try
+            {
+                await Task.Delay(wait, time, either.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return ThrottleOutcome.FaultsChanged;
+            }
         }
     }
 
@@ -51,4 +63,15 @@ internal sealed class BandwidthThrottle(TimeProvider time, int maxSlice)
         _last = now;
         if (elapsed > 0) _tokens = Math.Min(Burst(rate), _tokens + elapsed * rate);
     }
+}
+
+/// <summary>How a <see cref="BandwidthThrottle.AcquireAsync"/> ended.</summary>
+internal enum ThrottleOutcome
+{
+    /// <summary>The bytes may pass; there was credit.</summary>
+    Passed,
+    /// <summary>The bytes may pass after waiting for credit.</summary>
+    Waited,
+    /// <summary>The faults changed while waiting; nothing was taken.</summary>
+    FaultsChanged,
 }

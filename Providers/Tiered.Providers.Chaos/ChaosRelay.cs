@@ -35,6 +35,8 @@ public sealed class ChaosRelay : IAsyncDisposable
     private readonly Lock _gate = new();
     // Never disposed (see ReleaseStalls): cancelling it lets every stalled connection go on.
     private CancellationTokenSource _stallRelease = new();
+    // Never disposed either: cancelled (and replaced) whenever the faults change, to wake writes waiting on the old ones.
+    private CancellationTokenSource _faultsChanged = new();
     private RelayFaults _faults;
     private Socket? _listener;
     private IPEndPoint? _endPoint;
@@ -89,7 +91,15 @@ public sealed class ChaosRelay : IAsyncDisposable
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            Volatile.Write(ref _faults, value.Validate());
+            value.Validate();
+            CancellationTokenSource changed;
+            lock (_gate)
+            {
+                Volatile.Write(ref _faults, value);
+                changed = _faultsChanged;
+                _faultsChanged = new CancellationTokenSource();
+            }
+            changed.Cancel();
             if (value.StallProbability <= 0 || value.StallDuration <= TimeSpan.Zero) ReleaseStalls();
         }
     }
@@ -270,21 +280,32 @@ public sealed class ChaosRelay : IAsyncDisposable
                     catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
                     return;
                 }
-                var latency = Faults.WriteLatency;
-                if (latency > TimeSpan.Zero)
+                var (faults, changed) = CurrentFaults();
+                if (faults.WriteLatency > TimeSpan.Zero)
                 {
                     Interlocked.Increment(ref _delayedWrites);
                     _metrics.Fault(ChaosFaultKinds.WriteLatency, Name);
-                    await Task.Delay(latency, _time, token).ConfigureAwait(false);
+                    using var either = CancellationTokenSource.CreateLinkedTokenSource(token, changed);
+                    try
+                    {
+                        await Task.Delay(faults.WriteLatency, _time, either.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!token.IsCancellationRequested)
+                    {
+                        // The faults changed: the write goes now.
+                    }
                 }
                 for (int offset = 0; offset < read;)
                 {
                     int length = read - offset;
-                    long rate = Faults.BytesPerSecond(direction);
+                    (faults, changed) = CurrentFaults();
+                    long rate = faults.BytesPerSecond(direction);
                     if (rate > 0)
                     {
                         length = Math.Min(length, throttle.SliceFor(rate));
-                        if (await throttle.AcquireAsync(length, rate, token).ConfigureAwait(false))
+                        var outcome = await throttle.AcquireAsync(length, rate, token, changed).ConfigureAwait(false);
+                        if (outcome == ThrottleOutcome.FaultsChanged) continue; // the cap changed: read it again
+                        if (outcome == ThrottleOutcome.Waited)
                         {
                             Interlocked.Increment(ref _throttleWaits);
                             _metrics.Fault(ChaosFaultKinds.Throttle, Name);
@@ -308,6 +329,12 @@ public sealed class ChaosRelay : IAsyncDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The faults now, and a token cancelled when they next change.</summary>
+    private (RelayFaults Faults, CancellationToken Changed) CurrentFaults()
+    {
+        lock (_gate) return (_faults, _faultsChanged.Token);
     }
 
     private static async ValueTask SendAllAsync(Socket socket, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
