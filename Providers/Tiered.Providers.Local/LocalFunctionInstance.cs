@@ -34,10 +34,15 @@ internal sealed class LocalFunctionInstance(LocalFunctionSlot function, string i
     public ITimer? IdleTimer { get; set; }
     public long IdleGeneration { get; set; }
     public ITimer? HazardTimer { get; set; }
+    public ITimer? RecycleTimer { get; set; }
+    /// <summary>When its instance lifetime ends; null when it has none.</summary>
+    public DateTimeOffset? RecycleAt { get; set; }
+    /// <summary>Its lifetime ended while it was starting or busy: it is recycled when its invocation ends.</summary>
+    public bool RecycleDue { get; set; }
     public LocalReclaimReason? ReclaimedFor { get; set; }
     public bool IsReclaimed => ReclaimedFor is not null;
 
-    public LocalInstanceInfo Snapshot() => new(Function.Name, Id, State, CreatedAt, LastUsedAt, InvocationCount);
+    public LocalInstanceInfo Snapshot() => new(Function.Name, Id, State, CreatedAt, LastUsedAt, InvocationCount, RecycleAt);
 }
 
 /// <summary>What is left to do, outside the lock, after an instance was reclaimed under it.</summary>

@@ -15,6 +15,17 @@ namespace Tiered.Providers.Local;
 /// <param name="random">The platform's random source (do not keep it; it is only safe to use during the call).</param>
 public delegate TimeSpan IdleLifetimeSampler(LocalInstanceInfo instance, Random random);
 
+/// <summary>
+/// Picks how long a new instance may live, counted from its creation, whatever it does; then the platform recycles it
+/// (<see cref="LocalReclaimReason.Recycled"/>: at once when idle, else when its invocation ends). Called once per instance
+/// as it is created, under the platform's lock (keep it quick and do not call the platform from it), with the platform's
+/// seeded <see cref="Random"/>. Return <see cref="Timeout.InfiniteTimeSpan"/> for no limit. If it throws, the instance
+/// has no limit.
+/// </summary>
+/// <param name="instance">The instance being created (state <see cref="LocalInstanceState.Starting"/>).</param>
+/// <param name="random">The platform's random source (do not keep it; it is only safe to use during the call).</param>
+public delegate TimeSpan InstanceLifetimeSampler(LocalInstanceInfo instance, Random random);
+
 /// <summary>Configuration of the <see cref="LocalFunctionPlatform"/>. Every setting has a default.</summary>
 public sealed class LocalFunctionOptions
 {
@@ -55,8 +66,27 @@ public sealed class LocalFunctionOptions
     /// </summary>
     public TimeSpan IdleLifetime { get; set; } = TimeSpan.FromMinutes(27);
 
-    /// <summary>A distribution of idle lifetimes; when set it replaces <see cref="IdleLifetime"/>.</summary>
+    /// <summary>A distribution of idle lifetimes; when set it replaces <see cref="IdleLifetime"/> (and the reclaim model's).</summary>
     public IdleLifetimeSampler? IdleLifetimeSampler { get; set; }
+
+    /// <summary>
+    /// How long an instance may live from its creation, whatever it does; then it is recycled (at once when idle, else
+    /// when its invocation ends). <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> (the default) sets no limit.
+    /// Ignored when <see cref="InstanceLifetimeSampler"/> or <see cref="ReclaimModel"/> is set.
+    /// </summary>
+    public TimeSpan InstanceLifetime { get; set; } = System.Threading.Timeout.InfiniteTimeSpan;
+
+    /// <summary>A distribution of instance lifetimes, drawn at each instance's creation; when set it replaces <see cref="InstanceLifetime"/> (and the reclaim model's).</summary>
+    public InstanceLifetimeSampler? InstanceLifetimeSampler { get; set; }
+
+    /// <summary>
+    /// A reclaim model (<see cref="LocalReclaimModel"/>): a name — <c>aws</c> (idle instances reclaimed 10 minutes after
+    /// their last invocation; every instance recycled after a lifetime uniform on [0, 4 h], its host's remaining life),
+    /// <c>aws-june-2019</c>, <c>none</c> — or a spec such as <c>idle:10m,lifetime:0-4h</c>. When set it replaces
+    /// <see cref="IdleLifetime"/> and <see cref="InstanceLifetime"/>; explicit samplers still take precedence. Null (the
+    /// default) keeps those two settings, so a platform made without a model never recycles instances on its own.
+    /// </summary>
+    public string? ReclaimModel { get; set; }
 
     /// <summary>
     /// Fault injection: instances reclaimed per hour across the whole platform (a Poisson process; each event
@@ -124,6 +154,10 @@ public sealed class LocalFunctionOptions
         if (ColdStartDelay < TimeSpan.Zero) errors.Add($"{p}{nameof(ColdStartDelay)} must not be negative (was {ColdStartDelay}).");
         if (IdleLifetimeSampler is null && IdleLifetime <= TimeSpan.Zero && IdleLifetime != System.Threading.Timeout.InfiniteTimeSpan)
             errors.Add($"{p}{nameof(IdleLifetime)} must be positive or Timeout.InfiniteTimeSpan (was {IdleLifetime}).");
+        if (InstanceLifetimeSampler is null && ReclaimModel is null && InstanceLifetime <= TimeSpan.Zero && InstanceLifetime != System.Threading.Timeout.InfiniteTimeSpan)
+            errors.Add($"{p}{nameof(InstanceLifetime)} must be positive or Timeout.InfiniteTimeSpan (was {InstanceLifetime}).");
+        if (ReclaimModel is not null && !LocalReclaimModel.TryParse(ReclaimModel, out _, out string? modelError))
+            errors.Add($"{p}{nameof(ReclaimModel)}: {modelError}");
         if (!(ReclaimRatePerHour >= 0) || double.IsInfinity(ReclaimRatePerHour))
             errors.Add($"{p}{nameof(ReclaimRatePerHour)} must be a finite number ≥ 0 (was {ReclaimRatePerHour.ToString(CultureInfo.InvariantCulture)}).");
         if (!(InstanceReclaimHazardPerHour >= 0) || double.IsInfinity(InstanceReclaimHazardPerHour))
@@ -139,6 +173,10 @@ public sealed class LocalFunctionOptions
         if (errors.Count > 0) throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(LocalFunctionOptions), errors);
         return this;
     }
+
+    /// <summary>The reclaim model <see cref="ReclaimModel"/> names, or null when none is set.</summary>
+    /// <exception cref="FormatException"><see cref="ReclaimModel"/> is not a model.</exception>
+    public LocalReclaimModel? ResolveReclaimModel() => ReclaimModel is null ? null : LocalReclaimModel.Parse(ReclaimModel);
 
     /// <summary>A copy (the platform keeps its own so later changes to these options do not affect it).</summary>
     public LocalFunctionOptions Clone()

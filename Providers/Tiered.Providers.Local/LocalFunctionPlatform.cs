@@ -16,7 +16,8 @@ namespace Tiered.Providers.Local;
 /// invocation is refused with <see cref="FunctionThrottledException"/> (never queued), as Lambda answers 429.</item>
 /// <item>An instance runs one invocation at a time and keeps its handler object — and so everything the handler
 /// holds — between invocations, until it is reclaimed: idle longer than its idle lifetime, by fault injection
-/// (a rate, a per-instance hazard, or on demand), when an invocation on it times out, or on disposal.
+/// (a rate, a per-instance hazard, or on demand), at the end of its instance lifetime (the reclaim model: recycled
+/// when idle, or when its invocation ends), when an invocation on it times out, or on disposal.
 /// Reclaiming cancels the running invocation's token, fails that invocation, and disposes the handler.</item>
 /// <item>Every invocation is metered: duration (the handler's run time, not the cold-start delay), billed duration
 /// (rounded up to <see cref="LocalFunctionOptions.BillingGranularity"/>, at least one unit), GB-seconds.</item>
@@ -38,6 +39,8 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IFunctionInstanceC
     private readonly Dictionary<string, LocalFunctionInstance> _instances = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Random _random;
+    private readonly IdleLifetimeSampler? _idleSampler;
+    private readonly InstanceLifetimeSampler? _lifetimeSampler;
     private readonly ITimer? _rateTimer;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _pendingDisposals = [];
@@ -67,6 +70,9 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IFunctionInstanceC
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _random = _options.Seed is { } seed ? new Random(seed) : new Random();
+        ReclaimModel = _options.ResolveReclaimModel();
+        _idleSampler = _options.IdleLifetimeSampler ?? ReclaimModel?.IdleLifetimeSampler;
+        _lifetimeSampler = _options.InstanceLifetimeSampler ?? ReclaimModel?.InstanceLifetimeSampler;
         Limits = _options.ToLimits();
         Functions = _options.ResolveFunctionNames();
         _functions = Functions.ToDictionary(n => n, n => new LocalFunctionSlot(n), StringComparer.Ordinal);
@@ -105,6 +111,9 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IFunctionInstanceC
 
     /// <inheritdoc />
     public IReadOnlyList<string> Functions { get; }
+
+    /// <summary>The reclaim model the options named (<see cref="LocalFunctionOptions.ReclaimModel"/>), or null when none.</summary>
+    public LocalReclaimModel? ReclaimModel { get; }
 
     /// <summary>The clock the platform runs on.</summary>
     public TimeProvider TimeProvider => _time;
@@ -151,6 +160,7 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IFunctionInstanceC
                 function.Instances.Add(instance);
                 _instances.Add(id, instance);
                 ArmHazardTimerLocked(instance);
+                ArmLifetimeLocked(instance);
                 cold = true;
             }
             if (instance is not null)
@@ -455,6 +465,13 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IFunctionInstanceC
                 orphan = instance.Handler;
                 instance.Handler = null;
             }
+            else if (instance.RecycleDue)
+            {
+                // Its instance lifetime ended while it ran: recycled now that the invocation is over.
+                work = ReclaimLocked(instance, LocalReclaimReason.Recycled);
+                orphan = instance.Handler;
+                instance.Handler = null;
+            }
             else
             {
                 var function = instance.Function;
@@ -492,6 +509,8 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IFunctionInstanceC
         instance.IdleTimer = null;
         instance.HazardTimer?.Dispose();
         instance.HazardTimer = null;
+        instance.RecycleTimer?.Dispose();
+        instance.RecycleTimer = null;
         return new LocalReclaimWork(instance, new LocalInstanceReclaim(function.Name, instance.Id, reason, state, _time.GetUtcNow()), handler);
     }
 
@@ -548,7 +567,7 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IFunctionInstanceC
     private void ArmIdleTimerLocked(LocalFunctionInstance instance)
     {
         var lifetime = _options.IdleLifetime;
-        if (_options.IdleLifetimeSampler is { } sampler)
+        if (_idleSampler is { } sampler)
         {
             try
             {
@@ -579,6 +598,60 @@ public sealed class LocalFunctionPlatform : IFunctionBackend, IFunctionInstanceC
         {
             if (!instance.IsReclaimed && instance.State == LocalInstanceState.Idle && instance.IdleGeneration == generation)
                 work = ReclaimLocked(instance, LocalReclaimReason.Idle);
+        }
+        if (work is { } w) CompleteReclaim(w);
+    }
+
+    /// <summary>Draws a new instance's lifetime and arms the timer that recycles it.</summary>
+    private void ArmLifetimeLocked(LocalFunctionInstance instance)
+    {
+        var lifetime = _options.InstanceLifetime;
+        if (_lifetimeSampler is { } sampler)
+        {
+            try
+            {
+                lifetime = sampler(instance.Snapshot(), _random);
+            }
+            catch (Exception ex)
+            {
+                LocalPlatformLog.SubscriberFailed(_logger, nameof(LocalFunctionOptions.InstanceLifetimeSampler), ex);
+                lifetime = Timeout.InfiniteTimeSpan;
+            }
+        }
+        if (lifetime == Timeout.InfiniteTimeSpan) return;
+        if (lifetime < TimeSpan.Zero) lifetime = TimeSpan.Zero;
+        instance.RecycleAt = instance.CreatedAt + lifetime;
+        ArmRecycleTimerLocked(instance, lifetime);
+    }
+
+    private void ArmRecycleTimerLocked(LocalFunctionInstance instance, TimeSpan due)
+    {
+        // A zero due time would fire inside CreateTimer on some clocks; one tick is "at once" for every caller.
+        var (capped, real) = Capped(due <= TimeSpan.Zero ? TimeSpan.FromTicks(1) : due);
+        instance.RecycleTimer?.Dispose();
+        instance.RecycleTimer = _time.CreateTimer(static s => ((RecycleTimerState)s!).Fire(), new RecycleTimerState(this, instance, real), capped, Timeout.InfiniteTimeSpan);
+    }
+
+    private sealed record RecycleTimerState(LocalFunctionPlatform Platform, LocalFunctionInstance Instance, bool Real)
+    {
+        public void Fire() => Platform.OnRecycleDue(Instance, Real);
+    }
+
+    private void OnRecycleDue(LocalFunctionInstance instance, bool real)
+    {
+        LocalReclaimWork? work = null;
+        lock (_gate)
+        {
+            if (instance.IsReclaimed || _disposed) return;
+            if (!real)
+            {
+                // The lifetime was beyond the longest timer: wait out the rest.
+                var rest = instance.RecycleAt!.Value - _time.GetUtcNow();
+                ArmRecycleTimerLocked(instance, rest);
+                return;
+            }
+            if (instance.State == LocalInstanceState.Idle) work = ReclaimLocked(instance, LocalReclaimReason.Recycled);
+            else instance.RecycleDue = true; // starting or busy: it goes when its invocation ends, as a draining host lets it finish
         }
         if (work is { } w) CompleteReclaim(w);
     }

@@ -7,13 +7,18 @@ namespace Tiered.Providers.Local;
 /// <param name="CreatedAt">When it was created (its cold start began).</param>
 /// <param name="LastUsedAt">When its last invocation ended; null before the first one ended.</param>
 /// <param name="InvocationCount">Invocations it has started.</param>
+/// <param name="RecycleAt">
+/// When its instance lifetime ends (it is then recycled: at once when idle, else when its invocation ends); null when it
+/// has none, or before it was drawn (an instance lifetime sampler sees null).
+/// </param>
 public sealed record LocalInstanceInfo(
     string FunctionName,
     string InstanceId,
     LocalInstanceState State,
     DateTimeOffset CreatedAt,
     DateTimeOffset? LastUsedAt,
-    long InvocationCount);
+    long InvocationCount,
+    DateTimeOffset? RecycleAt = null);
 
 /// <summary>A snapshot of one function and its live instances.</summary>
 /// <param name="Name">The function.</param>

@@ -115,6 +115,7 @@ internal sealed class LocalPlatformMetrics : IDisposable
         LocalReclaimReason.Timeout => "timeout",
         LocalReclaimReason.InitFailed => "init_failed",
         LocalReclaimReason.PlatformDisposed => "disposed",
+        LocalReclaimReason.Recycled => "recycled",
         _ => reason.ToString().ToLowerInvariant(),
     };
 

@@ -31,6 +31,9 @@ public sealed record LocalPlatformUsage(
 
     /// <summary>Instances reclaimed by fault injection (on demand, rate or hazard).</summary>
     public long InjectedReclaims => Reclaims[LocalReclaimReason.Injected];
+
+    /// <summary>Instances recycled at the end of their instance lifetime.</summary>
+    public long RecycledReclaims => Reclaims[LocalReclaimReason.Recycled];
 }
 
 /// <summary>The mutable counters behind <see cref="LocalPlatformUsage"/>.</summary>

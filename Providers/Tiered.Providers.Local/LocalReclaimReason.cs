@@ -13,4 +13,10 @@ public enum LocalReclaimReason
     InitFailed,
     /// <summary>The platform was disposed.</summary>
     PlatformDisposed,
+    /// <summary>
+    /// It reached its instance lifetime (<see cref="LocalFunctionOptions.InstanceLifetime"/> or the reclaim model's
+    /// distribution), counted from its creation whatever it did: AWS recycles execution environments a few hours after
+    /// their host started. An idle instance goes at once; a busy one when its invocation ends.
+    /// </summary>
+    Recycled,
 }
