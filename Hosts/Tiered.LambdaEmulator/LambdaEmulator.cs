@@ -207,7 +207,6 @@ public sealed partial class LambdaEmulator : IAsyncDisposable
             foreach (var i in all) if (i.Process is { } p) ChildProcesses.Kill(p);
         }
         if (_front is { } front) await front.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
         LambdaEmulatorLog.Disposed(_logger, works.Count);
     }
 
