@@ -8,5 +8,6 @@ root.Subcommands.Add(PlacementCommand.Create());
 root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(LambdaEmulatorCommand.Create());
+root.Subcommands.Add(PackageCommand.Create());
 foreach (var command in ObjectCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();
