@@ -51,11 +51,11 @@ public sealed class ChaosReclaimer : IAsyncDisposable
         _picks = new ChaosRandom(ChaosRandom.Derive(Options.Seed, "reclaimer.picks"));
         _functions = Options.Functions is { } f ? new HashSet<string>(f, StringComparer.Ordinal) : null;
         _schedule = new FaultSchedule(_time, new ChaosRandom(ChaosRandom.Derive(Options.Seed, "reclaimer.schedule")),
-            Options.RatePerHour, Options.Every, Options.At, (trigger, _) => Reclaim(Options.InstancesPerEvent, trigger));
+            Options.RatePerHour, Options.Every, Options.At, (trigger, at) => Reclaim(Options.InstancesPerEvent, trigger, at));
         StartedAt = _time.GetUtcNow();
         if (!_schedule.IsEmpty)
             ChaosLog.ReclaimerStarted(_logger, Options.RatePerHour, Options.Every, Options.At.Count, Scope());
-        _schedule.Start();
+        _schedule.Start(StartedAt);
     }
 
     /// <summary>What the reclaimer was built with.</summary>
@@ -79,10 +79,10 @@ public sealed class ChaosReclaimer : IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return Reclaim(count, ChaosTrigger.Manual);
+        return Reclaim(count, ChaosTrigger.Manual, _time.GetUtcNow());
     }
 
-    private List<ChaosReclaim> Reclaim(int count, ChaosTrigger trigger)
+    private List<ChaosReclaim> Reclaim(int count, ChaosTrigger trigger, DateTimeOffset at)
     {
         var done = new List<ChaosReclaim>(count);
         lock (_gate)
@@ -95,7 +95,7 @@ public sealed class ChaosReclaimer : IAsyncDisposable
             {
                 // The instance may have gone since the snapshot (reclaimed by its platform): then it is not counted.
                 if (!_control.Reclaim(instance.InstanceId)) continue;
-                var reclaim = new ChaosReclaim(instance.FunctionName, instance.InstanceId, trigger, _time.GetUtcNow());
+                var reclaim = new ChaosReclaim(instance.FunctionName, instance.InstanceId, trigger, at);
                 done.Add(reclaim);
                 Interlocked.Increment(ref _reclaimed);
                 _metrics.Fault(ChaosFaultKinds.Reclaim, instance.FunctionName);

@@ -49,9 +49,9 @@ public sealed class ChunkCorrupter : IAsyncDisposable
         _random = new ChaosRandom(ChaosRandom.Derive(Options.Seed, "corrupter.picks"));
         _functions = Options.Functions is { } f ? new HashSet<string>(f, StringComparer.Ordinal) : null;
         _schedule = new FaultSchedule(_time, new ChaosRandom(ChaosRandom.Derive(Options.Seed, "corrupter.schedule")), Options.RatePerHour, null, [],
-            (trigger, _) => CorruptRandom(trigger));
+            (trigger, at) => CorruptRandom(trigger, at));
         if (!_schedule.IsEmpty) ChaosLog.CorrupterStarted(_logger, Options.RatePerHour, _functions is null ? "any function" : string.Join(", ", _functions));
-        _schedule.Start();
+        _schedule.Start(_time.GetUtcNow());
     }
 
     /// <summary>What the corrupter was built with.</summary>
@@ -71,7 +71,7 @@ public sealed class ChunkCorrupter : IAsyncDisposable
     public ChunkCorruption? CorruptRandomChunk()
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return CorruptRandom(ChaosTrigger.Manual);
+        return CorruptRandom(ChaosTrigger.Manual, _time.GetUtcNow());
     }
 
     /// <summary>Corrupts chunk <paramref name="index"/> of version <paramref name="version"/> of <paramref name="key"/> wherever a tracked node holds it (normally on one node).</summary>
@@ -85,7 +85,7 @@ public sealed class ChunkCorrupter : IAsyncDisposable
         {
             foreach (var (function, instance, store) in EligibleStores())
                 if (store.TryGet(key, version, index, out var chunk) && chunk.Data.Length > 0)
-                    done.Add(CorruptLocked(function, instance, (key, version, index), chunk, ChaosTrigger.Manual));
+                    done.Add(CorruptLocked(function, instance, (key, version, index), chunk, ChaosTrigger.Manual, _time.GetUtcNow()));
         }
         foreach (var corruption in done) Raise(corruption);
         return done;
@@ -100,7 +100,7 @@ public sealed class ChunkCorrupter : IAsyncDisposable
         return newest is { } version ? Corrupt(key, version, index) : [];
     }
 
-    private ChunkCorruption? CorruptRandom(ChaosTrigger trigger)
+    private ChunkCorruption? CorruptRandom(ChaosTrigger trigger, DateTimeOffset at)
     {
         ChunkCorruption? done = null;
         lock (_gate)
@@ -112,7 +112,7 @@ public sealed class ChunkCorrupter : IAsyncDisposable
             if (candidates.Length > 0)
             {
                 var (function, instance, id, chunk) = candidates[_random.Next(0, candidates.Length)];
-                done = CorruptLocked(function, instance, id, chunk, trigger);
+                done = CorruptLocked(function, instance, id, chunk, trigger, at);
             }
         }
         if (done is null)
@@ -125,7 +125,7 @@ public sealed class ChunkCorrupter : IAsyncDisposable
         return done;
     }
 
-    private ChunkCorruption CorruptLocked(string function, string instance, (string Key, long Version, int Index) id, StoredChunk chunk, ChaosTrigger trigger)
+    private ChunkCorruption CorruptLocked(string function, string instance, (string Key, long Version, int Index) id, StoredChunk chunk, ChaosTrigger trigger, DateTimeOffset at)
     {
         var data = chunk.Data;
         int count = Math.Min(Options.BytesPerCorruption, data.Length);
@@ -140,7 +140,7 @@ public sealed class ChunkCorrupter : IAsyncDisposable
         Interlocked.Increment(ref _corrupted);
         _metrics.Fault(ChaosFaultKinds.CorruptChunk, function);
         ChaosLog.Corrupted(_logger, id.Key, id.Version, id.Index, instance, count, trigger);
-        return new ChunkCorruption(function, instance, id.Key, id.Version, id.Index, count, trigger, _time.GetUtcNow());
+        return new ChunkCorruption(function, instance, id.Key, id.Version, id.Index, count, trigger, at);
     }
 
     /// <summary><paramref name="count"/> distinct positions in [0, <paramref name="length"/>), drawn uniformly.</summary>

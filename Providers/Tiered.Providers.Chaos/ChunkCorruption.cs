@@ -8,5 +8,5 @@ namespace Tiered.Chaos;
 /// <param name="Index">The chunk's index.</param>
 /// <param name="BytesFlipped">How many bytes were changed.</param>
 /// <param name="Trigger">What set it off.</param>
-/// <param name="At">When, on the corrupter's clock.</param>
+/// <param name="At">When, on the corrupter's clock (for a scheduled corruption, the time it was scheduled for).</param>
 public sealed record ChunkCorruption(string FunctionName, string InstanceId, string Key, long Version, int Index, int BytesFlipped, ChaosTrigger Trigger, DateTimeOffset At);

@@ -45,19 +45,19 @@ internal sealed class FaultSchedule : IDisposable
     /// <summary>Whether anything is scheduled at all.</summary>
     public bool IsEmpty => _ratePerHour <= 0 && _every is null && _at.Length == 0;
 
-    /// <summary>Starts the clock now and arms the timer.</summary>
-    public void Start()
+    /// <summary>Starts the schedule at <paramref name="start"/> (normally now: offsets and periods count from it) and arms the timer.</summary>
+    public void Start(DateTimeOffset start)
     {
         if (IsEmpty) return;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_timer is not null) throw new InvalidOperationException("The schedule has already started.");
-            _start = _time.GetUtcNow();
+            _start = start;
             if (_ratePerHour > 0) _nextRate = _start + _random.Exponential(_ratePerHour);
             if (_every is { } every) _nextPeriodic = _start + every;
             _timer = _time.CreateTimer(static s => ((FaultSchedule)s!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            ArmLocked(_start);
+            ArmLocked(_time.GetUtcNow());
         }
     }
 
