@@ -18,7 +18,7 @@ public sealed class AwsCredentialsException : Exception
     }
 
     internal static AwsCredentialsException NotFoundInChain(Exception inner) => new(
-        "No AWS credentials were found by the default AWS credential chain (environment, profile, SSO, web identity, container, " +
+        "No AWS credentials were found by the default AWS credential chain (environment, web identity, profile incl. SSO, container, " +
         $"instance metadata). {HowToConfigure} The AWS SDK reported: {inner.Message}", inner);
 
     internal static AwsCredentialsException ProfileNotFound(string profile, string? location) => new(

@@ -6,7 +6,7 @@ namespace Tiered.Providers.AwsLambda.Signing;
 
 /// <summary>
 /// Credentials from static keys, a named profile, or AWSSDK.Core's standard chain (<see cref="DefaultAWSCredentialsIdentityResolver"/>:
-/// environment, profile incl. SSO and assume-role, web identity, ECS/EKS container, EC2 instance metadata), cached:
+/// environment, web identity, profile incl. SSO and assume-role, ECS/EKS container, EC2 instance metadata), cached:
 /// expiring credentials are refreshed <see cref="RefreshBeforeExpiry"/> before they expire, others are looked up again every
 /// <see cref="NonExpiringCacheDuration"/> (picking up rotated keys). A failed refresh keeps serving credentials that are still valid.
 /// </summary>
@@ -47,7 +47,7 @@ public sealed class AwsCredentialsProvider : IAwsCredentialsProvider, IDisposabl
         return provider;
     }
 
-    /// <summary>AWSSDK.Core's default chain (what every AWS SDK does): environment, profile (<c>AWS_PROFILE</c> or <c>default</c>), SSO, web identity, container, EC2.</summary>
+    /// <summary>AWSSDK.Core's default chain (what every AWS SDK does): environment, web identity, profile (<c>AWS_PROFILE</c> or <c>default</c>, SSO too), container, EC2.</summary>
     public static AwsCredentialsProvider DefaultChain(TimeProvider? timeProvider = null)
     {
         var resolver = new DefaultAWSCredentialsIdentityResolver();
