@@ -326,9 +326,14 @@ public sealed record ChaosPlan
         : ChaosHandlerOptions.None;
 
     /// <summary>Starts building the plan's decorators (see <see cref="ChaosSession"/>).</summary>
-    /// <param name="timeProvider">The clock of every rate, schedule and injected delay; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="timeProvider">The clock of the rates and schedules (reclaims, corruption) and of slow starts; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="loggerFactory">Creates the decorators' loggers; nothing is logged when null.</param>
     /// <param name="meterFactory">Creates the <c>Tiered.Chaos</c> meters; when null each decorator owns a plain one.</param>
-    public ChaosSession CreateSession(TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null) =>
-        new(this, timeProvider, loggerFactory, meterFactory);
+    /// <param name="networkTimeProvider">
+    /// The clock of the backend's delays (invocation latency, and the relays' stalls, write latency and bandwidth caps);
+    /// <paramref name="timeProvider"/> when null. A run on a sped-up simulated clock passes <see cref="TimeProvider.System"/>
+    /// here, as the proxy keeps network timeouts on the system clock: the network does not speed up with the simulation.
+    /// </param>
+    public ChaosSession CreateSession(TimeProvider? timeProvider = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? networkTimeProvider = null) =>
+        new(this, timeProvider, loggerFactory, meterFactory, networkTimeProvider);
 }

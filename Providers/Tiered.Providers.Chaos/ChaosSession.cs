@@ -8,7 +8,7 @@ namespace Tiered.Chaos;
 /// <summary>
 /// The decorators of one <see cref="ChaosPlan"/>, built around the pieces of a tier as they are created:
 /// <code>
-/// await using var chaos = ChaosPlan.Parse(spec).CreateSession(time, loggerFactory);
+/// await using var chaos = ChaosPlan.Parse(spec).CreateSession(time, loggerFactory, networkTimeProvider: TimeProvider.System);
 /// var platform = new LocalFunctionPlatform(options, chaos.WrapHandlerFactory&lt;LocalInstanceContext&gt;(_ => new FunctionNode()), time);
 /// var backend = chaos.WrapBackend(platform);        // faults, relays, stragglers
 /// var proxy = new TierProxy(proxyOptions, backend, placement, codecs, time);
@@ -23,11 +23,12 @@ public sealed class ChaosSession : IAsyncDisposable
     private readonly Lock _gate = new();
     private bool _disposed;
 
-    internal ChaosSession(ChaosPlan plan, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
+    internal ChaosSession(ChaosPlan plan, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory, TimeProvider? networkTimeProvider)
     {
         ArgumentNullException.ThrowIfNull(plan);
         Plan = plan;
         TimeProvider = timeProvider ?? TimeProvider.System;
+        NetworkTimeProvider = networkTimeProvider ?? TimeProvider;
         _loggers = loggerFactory ?? NullLoggerFactory.Instance;
         _meters = meterFactory;
         Nodes = new ChaosNodeRegistry(plan.ToHandlerOptions(), TimeProvider, _loggers.CreateLogger<ChaosFunctionHandler>(), meterFactory, ChaosRandom.Derive(plan.Seed, "nodes"));
@@ -36,8 +37,11 @@ public sealed class ChaosSession : IAsyncDisposable
     /// <summary>The plan.</summary>
     public ChaosPlan Plan { get; }
 
-    /// <summary>The clock of every rate, schedule and injected delay.</summary>
+    /// <summary>The clock of rates, schedules and slow starts.</summary>
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>The clock of the backend's delays: invocation latency, relay stalls, write latency, bandwidth caps.</summary>
+    public TimeProvider NetworkTimeProvider { get; }
 
     /// <summary>The nodes wrapped by <see cref="WrapHandlerFactory"/> (slow starts; where corruption looks for chunks).</summary>
     public ChaosNodeRegistry Nodes { get; }
@@ -71,7 +75,7 @@ public sealed class ChaosSession : IAsyncDisposable
             if (Backend is not null) throw new InvalidOperationException("This chaos session has already wrapped a backend.");
             if (Plan.StragglerCount > inner.Functions.Count)
                 throw new ArgumentException($"The chaos plan asks for {Plan.StragglerCount} stragglers but backend '{inner.Name}' has only {inner.Functions.Count} functions.", nameof(inner));
-            var backend = ChaosFunctionBackend.Create(inner, Plan.ToBackendOptions(baseOptions), TimeProvider, _loggers.CreateLogger<ChaosFunctionBackend>(), _meters);
+            var backend = ChaosFunctionBackend.Create(inner, Plan.ToBackendOptions(baseOptions), NetworkTimeProvider, _loggers.CreateLogger<ChaosFunctionBackend>(), _meters);
             var stragglers = new ChaosRandom(ChaosRandom.Derive(Plan.Seed, "stragglers")).Pick(inner.Functions, Plan.StragglerCount);
             foreach (string function in stragglers)
             {
