@@ -153,8 +153,7 @@ public sealed partial class TierProxy
                 else shards.MarkMissing(i);
             }
             var missing = Enumerable.Range(0, entry.TotalShards).Where(i => !shards.Present[i]).ToArray();
-            int confirmed = lost.Count(i => !shards.Present[i]);
-            if (confirmed > 0) Counters.Increment(ProxyCounters.ChunksLost, confirmed);
+            if (missing.Length > 0) Counters.Increment(ProxyCounters.ChunksLost, missing.Length);
             if (missing.Length == 0 || shards.PresentCount < entry.DataShards) return 0;
             codec.Reconstruct(shards.Shards, shards.Present);
             if (_directory.Peek(entry.Key)?.Version != entry.Version) return 0;
