@@ -75,6 +75,11 @@ public sealed partial class FunctionNode(FunctionNodeOptions? options = null, Ti
             {
                 outcome = "cancelled";
             }
+            catch (OperationCanceledException)
+            {
+                // The proxy never welcomed us (HandshakeTimeout) or the deadline came first.
+                outcome = deadline.IsCancellationRequested ? "deadline" : "handshake-timeout";
+            }
         }
         return Summary(invocation, context, store, outcome, served);
     }
