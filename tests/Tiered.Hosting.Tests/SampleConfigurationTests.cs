@@ -32,7 +32,6 @@ public sealed class SampleConfigurationTests
     }
 
     [Theory]
-    [InlineData("aws-lambda.json", "Tiered:Backend:Kind 'aws-lambda' is not a known backend")]
     [InlineData("azure.json", "Tiered:Backend:Kind 'azure-functions' is not a known backend")]
     [InlineData("gcp.json", "Tiered:Backend:Kind 'gcp-cloud-run' is not a known backend")]
     public async Task Planned_samples_are_refused_until_their_backend_exists(string file, string expected)

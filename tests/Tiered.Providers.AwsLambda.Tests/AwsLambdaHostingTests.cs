@@ -181,6 +181,35 @@ public sealed class AwsLambdaHostingTests
     }
 
     [Fact]
+    public async Task The_shipped_sample_configuration_starts_a_tier_on_aws_lambda()
+    {
+        string sample = Path.Combine(TestEnvironment.RepositoryRoot, "docs", "config", "aws-lambda.json");
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
+        builder.Configuration.AddJsonFile(sample, optional: false);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // Only what a machine without the cloud needs: free loopback ports and static keys (nothing is invoked).
+            ["Tiered:Proxy:Host"] = "127.0.0.1", ["Tiered:Proxy:ClientPort"] = "0", ["Tiered:Proxy:NodePort"] = "0",
+            ["Tiered:Backend:AwsLambda:AccessKeyId"] = LoopbackLambdaServer.AccessKey, ["Tiered:Backend:AwsLambda:SecretAccessKey"] = LoopbackLambdaServer.SecretKey,
+        });
+        builder.Services.AddTiered(tier => tier.AddAwsLambdaBackend());
+        using var host = builder.Build();
+
+        await host.StartAsync(Timeout());
+        try
+        {
+            var backend = Assert.IsType<AwsLambdaFunctionBackend>(host.Services.GetRequiredService<TieredRuntime>().Backend);
+            Assert.Equal(400, backend.Functions.Count);
+            Assert.Equal("tiered-node-000", backend.Functions[0]);
+            Assert.Equal("us-east-1", backend.Region);
+        }
+        finally
+        {
+            await host.StopAsync(Timeout());
+        }
+    }
+
+    [Fact]
     public void UseAwsLambda_twice_registers_once()
     {
         var services = new ServiceCollection();
