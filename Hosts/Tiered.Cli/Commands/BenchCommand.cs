@@ -10,6 +10,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure throughput.");
         command.Subcommands.Add(BenchCodecsCommand.Create());
         command.Subcommands.Add(BenchE2eCommand.Create());
+        command.Subcommands.Add(BenchStragglerCommand.Create());
         return command;
     }
 }
