@@ -67,6 +67,34 @@ public sealed class AwsLambdaTierTests
         }
     }
 
+    [Fact]
+    public async Task ABackupPeerProcessTakesOverWhenThePrimaryProcessIsKilled()
+    {
+        await using var tier = await AwsTier.StartAsync();
+        var value = RandomBytes(4 * 1024 * 1024, 42);
+        await tier.Client.PutAsync("backed-up", value).AsTask().WaitAsync(Harness.Patience);
+        var nodes = tier.Proxy.Lookup("backed-up")!.Nodes;
+
+        // Three nodes (more than r = 2) get a backup peer: a second bootstrap process of the same function.
+        foreach (string node in nodes.Take(3))
+        {
+            var backup = await tier.Proxy.BackupAsync(node).WaitAsync(Harness.Patience);
+            Assert.True(backup.Succeeded, backup.Error);
+            Assert.NotEqual(backup.PrimaryInstance, backup.PeerInstance);
+            Assert.Equal(1, backup.ChunksSent);
+            // Kill the primary's process; the peer's stays warm.
+            Assert.True(tier.Emulator.ReclaimInstance(backup.PrimaryInstance));
+        }
+
+        using (var read = await tier.Client.GetAsync("backed-up").AsTask().WaitAsync(Harness.Patience))
+            Assert.Equal(value, read!.ToArray());
+        using (var patience = new CancellationTokenSource(Harness.Patience))
+            while (tier.Proxy.Counters[ProxyCounters.Failovers] < 3)
+                await Task.Delay(50, patience.Token);
+        await tier.Proxy.DrainRepairsAsync().WaitAsync(Harness.Patience);
+        Assert.Equal(0, tier.Proxy.Counters[ProxyCounters.ChunksLost]);
+    }
+
     private static byte[] RandomBytes(int length, int seed)
     {
         var bytes = new byte[length];
