@@ -7,69 +7,152 @@ namespace Tiered.Cli.Tests;
 
 /// <summary>
 /// Runs the built <c>tiered replay</c> end to end (a whole tier in the child process on a compressed clock) on a small,
-/// fast workload and checks the bar and the report: full availability without faults and with reclaim-r, no wrong
-/// bytes, a hit ratio, cost arithmetic consistent with the platform's metering, a JSON that parses and a well-formed SVG.
+/// fast workload and checks the report: hourly availability of the runs with and without backup under the AWS reclaim
+/// model, no wrong bytes, cost by kind (serve, warm-up, backup) consistent with the platform's metering, full
+/// availability without reclaims and with reclaim-r, a JSON that parses and a well-formed SVG.
 /// </summary>
 public sealed class ReplayTests
 {
     private static readonly string s_tiered = Path.Combine(AppContext.BaseDirectory, "tiered.dll");
 
-    // 20 simulated minutes at 400×: 3 s of schedule; 100 objects, 2,500 requests at 1/256 scale (sizes up to 1 MiB).
-    private static readonly string[] s_small = ["replay", "--duration", "20m", "--speed", "400", "--objects", "100", "--requests", "2500", "--scale", "1/256", "--quiet"];
+    // 100 objects, 2,500 requests at 1/256 scale (sizes up to 1 MiB).
+    private static readonly string[] s_small = ["--objects", "100", "--requests", "2500", "--scale", "1/256", "--quiet"];
+
+    // 20 simulated minutes at 400×: 3 s of schedule per run.
+    private static readonly string[] s_short = [.. s_small, "--duration", "20m", "--speed", "400"];
+
+    // 2 simulated hours at 720×: 10 s of schedule per run, two hourly figures each.
+    private static readonly string[] s_twoHours = [.. s_small, "--duration", "2h", "--speed", "720"];
 
     [Fact]
-    public async Task Without_faults_every_get_is_served_with_the_right_bytes_and_the_cost_adds_up()
+    public async Task Both_modes_report_hourly_availability_no_wrong_bytes_and_cost_by_kind()
     {
-        using var run = await ReplayRun.StartAsync("none");
+        using var run = await ReplayRun.StartAsync(s_twoHours); // defaults: --reclaim-model aws --backup both
+        var root = run.Json.RootElement;
+
+        Assert.True(run.Exit is 0 or 1, $"exit {run.Exit}\n{run.Stdout}\n{run.Stderr}");
+        Assert.Equal("aws", root.GetProperty("settings").GetProperty("reclaimModel").GetString());
+        Assert.Equal("both", root.GetProperty("settings").GetProperty("backup").GetString());
+        var model = root.GetProperty("reclaimModel");
+        Assert.Equal("idle:10m,lifetime:0-4h", model.GetProperty("spec").GetString());
+        Assert.Equal(600, model.GetProperty("idleLifetime").GetProperty("minSeconds").GetDouble());
+        Assert.Equal(4 * 3600, model.GetProperty("instanceLifetime").GetProperty("maxSeconds").GetDouble());
+        Assert.Equal(0.999, root.GetProperty("bar").GetProperty("hourlyAvailability").GetDouble());
+
+        var runs = root.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(2, runs.Count);
+        Assert.True(runs[0].GetProperty("backup").GetBoolean());
+        Assert.False(runs[1].GetProperty("backup").GetBoolean());
+        foreach (var r in runs)
+        {
+            Assert.Equal(2500, r.GetProperty("requests").GetProperty("total").GetInt64());
+            Assert.Equal(0, r.GetProperty("requests").GetProperty("wrongBytes").GetInt64());
+            var availability = r.GetProperty("availability");
+            Assert.Equal(0, availability.GetProperty("wrongBytes").GetInt64());
+            var hourly = availability.GetProperty("hourly").EnumerateArray().ToList();
+            Assert.Equal(2, hourly.Count);
+            Assert.Equal([1, 2], hourly.Select(h => h.GetProperty("hour").GetInt32()));
+            foreach (var h in hourly)
+            {
+                long expected = h.GetProperty("expectedPresentGets").GetInt64(), served = h.GetProperty("servedGets").GetInt64();
+                Assert.True(expected > 0);
+                Assert.Equal((double)served / expected, h.GetProperty("availability").GetDouble(), 12);
+                // Every GET of a present object that was not served is explained: lost, unavailable or unexplained.
+                Assert.Equal(expected - served, h.GetProperty("lostMisses").GetInt64() + h.GetProperty("unavailableGets").GetInt64() + h.GetProperty("unexplainedMisses").GetInt64());
+            }
+            double min = availability.GetProperty("minHourly").GetDouble(), mean = availability.GetProperty("meanHourly").GetDouble();
+            Assert.Equal(hourly.Min(h => h.GetProperty("availability").GetDouble()), min, 12);
+            Assert.Equal(hourly.Average(h => h.GetProperty("availability").GetDouble()), mean, 12);
+            Assert.Equal(0, availability.GetProperty("unexplainedMisses").GetInt64());
+            AssertCostArithmetic(r.GetProperty("cost"));
+        }
+        // Backups ran (and were billed as backup invocations) only in the run with backup.
+        Assert.True(runs[0].GetProperty("proxy").GetProperty("backups").GetInt64() > 0, run.Stdout);
+        Assert.True(runs[0].GetProperty("cost").GetProperty("scaled").GetProperty("byKind").GetProperty("backup").GetProperty("invocations").GetInt64() > 0);
+        Assert.Equal(0, runs[1].GetProperty("proxy").GetProperty("backups").GetInt64());
+        Assert.Equal(0, runs[1].GetProperty("cost").GetProperty("scaled").GetProperty("byKind").GetProperty("backup").GetProperty("invocations").GetInt64());
+
+        Assert.Contains("with backup", run.Stdout);
+        Assert.Contains("without backup", run.Stdout);
+        Assert.Contains("hour 2 (1:00–2:00)", run.Stdout);
+        Assert.Contains("min / mean hourly", run.Stdout);
+        Assert.Contains("warm-up", run.Stdout);
+        Assert.Contains("Bar:", run.Stdout);
+        AssertChart(run.ChartPath, withoutBackup: true);
+    }
+
+    [Fact]
+    public async Task Without_reclaims_every_get_is_served_with_the_right_bytes_and_the_cost_adds_up()
+    {
+        using var run = await ReplayRun.StartAsync([.. s_short, "--reclaim-model", "none", "--backup", "off"]);
         var root = run.Json.RootElement;
 
         Assert.Equal(0, run.Exit);
         Assert.Contains("Bar: met", run.Stdout);
-        Assert.Contains("availability", run.Stdout);
-
-        var requests = root.GetProperty("requests");
+        var r = Assert.Single(root.GetProperty("runs").EnumerateArray());
+        Assert.False(r.GetProperty("backup").GetBoolean());
+        var requests = r.GetProperty("requests");
         Assert.Equal(2500, requests.GetProperty("total").GetInt64());
         Assert.Equal(0, requests.GetProperty("wrongBytes").GetInt64());
         Assert.True(requests.GetProperty("hitRatio").GetDouble() > 0);
         Assert.Equal(100, requests.GetProperty("misses").GetProperty("coldFirstAccess").GetInt64());
-        var availability = root.GetProperty("availability");
+        var availability = r.GetProperty("availability");
         Assert.True(availability.GetProperty("expectedPresentGets").GetInt64() > 0);
         Assert.Equal(availability.GetProperty("expectedPresentGets").GetInt64(), availability.GetProperty("servedGets").GetInt64());
         Assert.Equal(1.0, availability.GetProperty("ratio").GetDouble());
+        Assert.Equal(1.0, availability.GetProperty("minHourly").GetDouble());
         Assert.Equal(0, availability.GetProperty("objectsLost").GetInt64());
+        Assert.Equal(0, r.GetProperty("faults").GetProperty("recycledReclaims").GetInt64());
 
-        AssertCostArithmetic(root.GetProperty("cost"));
-        AssertLatencyClasses(root.GetProperty("latency"));
-        AssertChart(run.ChartPath);
+        AssertCostArithmetic(r.GetProperty("cost"));
+        AssertLatencyClasses(r.GetProperty("latency"));
+        AssertChart(run.ChartPath, withoutBackup: false);
     }
 
     [Fact]
     public async Task With_reclaim_r_instances_are_lost_and_repaired_and_no_get_returns_wrong_bytes()
     {
-        using var run = await ReplayRun.StartAsync("reclaim-r:0.2");
+        using var run = await ReplayRun.StartAsync([.. s_short, "--faults", "reclaim-r:0.2", "--reclaim-model", "none", "--backup", "off"]);
         var root = run.Json.RootElement;
 
         Assert.True(run.Exit is 0 or 1, $"exit {run.Exit}\n{run.Stdout}\n{run.Stderr}");
-        var faults = root.GetProperty("faults");
+        var r = Assert.Single(root.GetProperty("runs").EnumerateArray());
+        var faults = r.GetProperty("faults");
         Assert.Equal("reclaim-r:0.2", faults.GetProperty("mode").GetString());
         Assert.True(faults.GetProperty("instancesReclaimedByReplay").GetInt64() > 0, run.Stdout);
         Assert.True(faults.GetProperty("chunksRepaired").GetInt64() > 0, run.Stdout);
-        Assert.Equal(0, root.GetProperty("requests").GetProperty("wrongBytes").GetInt64());
-        AssertCostArithmetic(root.GetProperty("cost"));
+        Assert.Equal(0, r.GetProperty("requests").GetProperty("wrongBytes").GetInt64());
+        AssertCostArithmetic(r.GetProperty("cost"));
     }
 
     [Fact]
     public async Task With_reclaim_r_availability_is_100_percent()
     {
-        using var run = await ReplayRun.StartAsync("reclaim-r:0.2");
+        using var run = await ReplayRun.StartAsync([.. s_short, "--faults", "reclaim-r:0.2", "--reclaim-model", "none", "--backup", "off"]);
         Assert.True(run.Exit == 0, run.Stdout);
-        Assert.Equal(1.0, run.Json.RootElement.GetProperty("availability").GetProperty("ratio").GetDouble());
+        Assert.Equal(1.0, run.Json.RootElement.GetProperty("runs")[0].GetProperty("availability").GetProperty("ratio").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_chaos_plan_wraps_the_tier_and_never_yields_wrong_bytes()
+    {
+        using var run = await ReplayRun.StartAsync([.. s_short, "--backup", "on", "--chaos", "seed:7,reclaim:60/h,latency:1ms@0.1"]);
+        var root = run.Json.RootElement;
+        Assert.True(run.Exit is 0 or 1, $"exit {run.Exit}\n{run.Stdout}\n{run.Stderr}");
+        Assert.Contains("reclaim:60/h", root.GetProperty("settings").GetProperty("chaos").GetString());
+        Assert.False(root.GetProperty("bar").GetProperty("availabilityApplies").GetBoolean());
+        var r = Assert.Single(root.GetProperty("runs").EnumerateArray());
+        Assert.Equal(0, r.GetProperty("requests").GetProperty("wrongBytes").GetInt64());
+        Assert.Contains("chaos seed:7", run.Stdout);
     }
 
     [Theory]
     [InlineData("--faults", "sometimes", "--faults sometimes")]
     [InlineData("--scale", "2", "--scale 2")]
     [InlineData("--duration", "soon", "--duration soon")]
+    [InlineData("--reclaim-model", "azure", "--reclaim-model azure: 'azure' is not a reclaim model")]
+    [InlineData("--backup", "sometimes", "--backup sometimes: expected on, off or both")]
+    [InlineData("--chaos", "gremlins:3", "--chaos gremlins:3")]
     public async Task Bad_options_exit_2_with_a_message_naming_them(string option, string value, string expected)
     {
         var (exit, _, stderr) = await RunAsync(["replay", option, value, "--quiet"]);
@@ -89,11 +172,19 @@ public sealed class ReplayTests
         Assert.Equal(cost.GetProperty("platformInvocations").GetInt64(), scaled.GetProperty("invocations").GetInt64());
         double byKind = 0;
         long invocations = 0;
+        decimal kindDollars = 0;
+        Assert.Equal(["serve", "warmup", "backup"], scaled.GetProperty("byKind").EnumerateObject().Select(k => k.Name));
         foreach (var kind in scaled.GetProperty("byKind").EnumerateObject())
         {
             byKind += kind.Value.GetProperty("gbSeconds").GetDouble();
             invocations += kind.Value.GetProperty("invocations").GetInt64();
+            decimal kindCompute = kind.Value.GetProperty("computeDollars").GetDecimal(), calls = kind.Value.GetProperty("invocationDollars").GetDecimal();
+            Assert.Equal(kindCompute + calls, kind.Value.GetProperty("totalDollars").GetDecimal());
+            Assert.Equal(kind.Value.GetProperty("invocations").GetInt64() * 0.20m / 1_000_000m, calls);
+            kindDollars += kind.Value.GetProperty("totalDollars").GetDecimal();
         }
+        // Serving, warm-up and backup dollars add up to the total (to the rounding of GB-s to decimal).
+        Assert.True(Math.Abs(kindDollars - scaled.GetProperty("totalDollars").GetDecimal()) < 0.000001m, $"{kindDollars} vs {scaled.GetProperty("totalDollars").GetDecimal()}");
         Assert.Equal(gbSeconds, byKind, 6);
         Assert.Equal(scaled.GetProperty("invocations").GetInt64(), invocations);
         Assert.True(scaled.GetProperty("byKind").GetProperty("serve").GetProperty("invocations").GetInt64() > 0);
@@ -139,7 +230,7 @@ public sealed class ReplayTests
             Assert.True(c.GetProperty("get").GetProperty("p99Ms").GetDouble() >= c.GetProperty("get").GetProperty("p50Ms").GetDouble());
     }
 
-    private static void AssertChart(string path)
+    private static void AssertChart(string path, bool withoutBackup)
     {
         var svg = XDocument.Load(path);
         XNamespace ns = "http://www.w3.org/2000/svg";
@@ -147,6 +238,7 @@ public sealed class ReplayTests
         var lines = svg.Descendants(ns + "polyline").ToDictionary(p => (string)p.Attribute("id")!);
         Assert.True(lines.ContainsKey("tiered"));
         Assert.True(lines.ContainsKey("elasticache"));
+        Assert.Equal(withoutBackup, lines.ContainsKey("tiered-no-backup"));
         foreach (var line in lines.Values) Assert.True(((string)line.Attribute("points")!).Split(' ').Length >= 2);
         var texts = svg.Descendants(ns + "text").Select(t => t.Value).ToList();
         Assert.Contains("simulated time (minutes)", texts);
@@ -175,12 +267,12 @@ public sealed class ReplayTests
         public JsonDocument Json { get; }
         public string ChartPath => Path.Combine(_directory, "cost.svg");
 
-        public static async Task<ReplayRun> StartAsync(string faults)
+        public static async Task<ReplayRun> StartAsync(string[] options)
         {
             string directory = Path.Combine(Path.GetTempPath(), $"tiered-replay-{Guid.NewGuid():N}");
             Directory.CreateDirectory(directory);
             string json = Path.Combine(directory, "replay.json");
-            var (exit, stdout, stderr) = await RunAsync([.. s_small, "--faults", faults, "--json", json, "--chart", Path.Combine(directory, "cost.svg")]);
+            var (exit, stdout, stderr) = await RunAsync(["replay", .. options, "--json", json, "--chart", Path.Combine(directory, "cost.svg")]);
             Assert.True(File.Exists(json), $"no JSON; exit {exit}\n{stdout}\n{stderr}");
             return new ReplayRun(directory, exit, stdout, stderr, JsonDocument.Parse(await File.ReadAllTextAsync(json)));
         }

@@ -60,6 +60,22 @@ public sealed record CostReport(
             tier == 0 ? null : (double)(nodeCost / tier));
     }
 
+    /// <summary>
+    /// What one kind of invocation (serve, warm-up, backup) cost: its GB-seconds and invocations priced alone. The kinds'
+    /// dollars add up to <see cref="ComputeCost"/>, <see cref="InvocationCost"/> and <see cref="TotalCost"/> (to the rounding of
+    /// GB-seconds to decimal).
+    /// </summary>
+    public KindCost CostOf(InvocationKind kind)
+    {
+        InvocationUsage u = Usage[kind];
+        decimal compute = (decimal)u.GbSeconds * Prices.Functions.PricePerGbSecond;
+        decimal invocations = u.Invocations * Prices.Functions.PricePerMillionInvocations / 1_000_000m;
+        return new KindCost(kind, u, compute, invocations, compute + invocations);
+    }
+
+    /// <summary><see cref="CostOf"/> for every kind, in <see cref="InvocationKind"/> order.</summary>
+    public IReadOnlyList<KindCost> ByKind => Enum.GetValues<InvocationKind>().Select(CostOf).ToArray();
+
     /// <summary>A plain-text report: the inputs (prices, elapsed time, bytes, use by kind), then the dollars and the ratio.</summary>
     public string ToText()
     {
@@ -73,7 +89,7 @@ public sealed record CostReport(
         foreach (InvocationKind kind in Enum.GetValues<InvocationKind>())
         {
             InvocationUsage u = Usage[kind];
-            text.AppendLine(inv, $"{kind + ":",-10} {u.Invocations:N0} invocations, billed {u.BilledDuration.TotalSeconds:N3} s, {u.GbSeconds:N3} GB-s");
+            text.AppendLine(inv, $"{kind + ":",-10} {u.Invocations:N0} invocations, billed {u.BilledDuration.TotalSeconds:N3} s, {u.GbSeconds:N3} GB-s, ${CostOf(kind).TotalCost:N6}");
         }
         text.AppendLine(inv, $"Tiered:    ${ComputeCost:N6} GB-s + ${InvocationCost:N6} invocations = ${TotalCost:N6} (${CostPerHour:N6}/hour)");
         text.AppendLine(inv, $"Cache:     {CacheNodes} × {n.NodeType} = ${CacheNodeCost:N6} (${CacheNodeCostPerHour:N6}/hour)");
@@ -81,3 +97,11 @@ public sealed record CostReport(
         return text.ToString();
     }
 }
+
+/// <summary>What one kind of invocation cost (see <see cref="CostReport.CostOf"/>).</summary>
+/// <param name="Kind">Serve, warm-up or backup.</param>
+/// <param name="Usage">Its billed use (input).</param>
+/// <param name="ComputeCost">Dollars for its GB-seconds.</param>
+/// <param name="InvocationCost">Dollars for its invocations.</param>
+/// <param name="TotalCost">Both.</param>
+public sealed record KindCost(InvocationKind Kind, InvocationUsage Usage, decimal ComputeCost, decimal InvocationCost, decimal TotalCost);

@@ -7,17 +7,22 @@ namespace Tiered.Cli.Replay;
 /// <summary>
 /// The cost-over-time chart as a self-contained SVG written by hand (no fonts or native libraries needed): cumulative
 /// dollars of Tiered (Lambda-priced) and of ElastiCache over simulated time, with axes, tick labels, a title and a
-/// legend. The series are <c>&lt;polyline&gt;</c> elements with the ids <c>tiered</c> and <c>elasticache</c>.
+/// legend. The series are <c>&lt;polyline&gt;</c> elements with the ids <c>tiered</c> and <c>elasticache</c>, and
+/// <c>tiered-no-backup</c> (dashed) when a run without backups is drawn beside the run with them.
 /// </summary>
 internal static class CostChart
 {
     private const int Width = 800, Height = 480, Left = 90, Right = 30, Top = 50, Bottom = 60;
 
-    public static string Render(IReadOnlyList<CostSample> samples, string title)
+    /// <param name="samples">The cost curve of the (first) run: Tiered and ElastiCache.</param>
+    /// <param name="title">The chart's title.</param>
+    /// <param name="withoutBackup">The Tiered curve of a second run without backups, drawn dashed; null for none.</param>
+    public static string Render(IReadOnlyList<CostSample> samples, string title, IReadOnlyList<CostSample>? withoutBackup = null)
     {
         var inv = CultureInfo.InvariantCulture;
-        double maxMinutes = Math.Max(1e-9, samples.Count == 0 ? 1 : samples.Max(p => p.Simulated.TotalMinutes));
-        double maxDollars = (double)(samples.Count == 0 ? 0 : samples.Max(p => Math.Max(p.TieredDollars, p.CacheDollars)));
+        var all = withoutBackup is null ? samples : [.. samples, .. withoutBackup];
+        double maxMinutes = Math.Max(1e-9, all.Count == 0 ? 1 : all.Max(p => p.Simulated.TotalMinutes));
+        double maxDollars = (double)(all.Count == 0 ? 0 : all.Max(p => Math.Max(p.TieredDollars, p.CacheDollars)));
         double yTop = NiceCeiling(maxDollars <= 0 ? 1 : maxDollars);
         double xTop = NiceCeiling(maxMinutes);
         int plotW = Width - Left - Right, plotH = Height - Top - Bottom;
@@ -47,23 +52,31 @@ internal static class CostChart
         svg.AppendLine(inv, $"  <text x=\"{Left + plotW / 2}\" y=\"{Height - 15}\" text-anchor=\"middle\">simulated time (minutes)</text>");
         svg.AppendLine(inv, $"  <text x=\"20\" y=\"{Top + plotH / 2}\" text-anchor=\"middle\" transform=\"rotate(-90 20 {Top + plotH / 2})\">cumulative cost (US$)</text>");
 
-        Series(svg, "tiered", "Tiered (Lambda-priced)", "#1f77b4", samples.Select(p => (p.Simulated.TotalMinutes, (double)p.TieredDollars)), X, Y);
+        string tieredName = withoutBackup is null ? "Tiered (Lambda-priced)" : "Tiered, with backup";
+        Series(svg, "tiered", tieredName, "#1f77b4", samples.Select(p => (p.Simulated.TotalMinutes, (double)p.TieredDollars)), X, Y);
+        if (withoutBackup is not null)
+            Series(svg, "tiered-no-backup", "Tiered, without backup", "#1f77b4", withoutBackup.Select(p => (p.Simulated.TotalMinutes, (double)p.TieredDollars)), X, Y, dashed: true);
         Series(svg, "elasticache", "ElastiCache", "#d62728", samples.Select(p => (p.Simulated.TotalMinutes, (double)p.CacheDollars)), X, Y);
 
         // Legend.
+        int legendHeight = withoutBackup is null ? 48 : 66;
         svg.AppendLine(inv, $"  <g id=\"legend\" transform=\"translate({Left + 15},{Top + 10})\">");
-        svg.AppendLine("    <rect x=\"0\" y=\"0\" width=\"210\" height=\"48\" fill=\"white\" stroke=\"#999\"/>");
-        svg.AppendLine("    <line x1=\"10\" y1=\"16\" x2=\"40\" y2=\"16\" stroke=\"#1f77b4\" stroke-width=\"2.5\"/><text x=\"48\" y=\"20\">Tiered (Lambda-priced)</text>");
-        svg.AppendLine("    <line x1=\"10\" y1=\"34\" x2=\"40\" y2=\"34\" stroke=\"#d62728\" stroke-width=\"2.5\"/><text x=\"48\" y=\"38\">ElastiCache</text>");
+        svg.AppendLine(inv, $"    <rect x=\"0\" y=\"0\" width=\"210\" height=\"{legendHeight}\" fill=\"white\" stroke=\"#999\"/>");
+        svg.AppendLine(inv, $"    <line x1=\"10\" y1=\"16\" x2=\"40\" y2=\"16\" stroke=\"#1f77b4\" stroke-width=\"2.5\"/><text x=\"48\" y=\"20\">{tieredName}</text>");
+        if (withoutBackup is not null)
+            svg.AppendLine("    <line x1=\"10\" y1=\"34\" x2=\"40\" y2=\"34\" stroke=\"#1f77b4\" stroke-width=\"2.5\" stroke-dasharray=\"6 4\"/><text x=\"48\" y=\"38\">Tiered, without backup</text>");
+        int cacheY = withoutBackup is null ? 34 : 52;
+        svg.AppendLine(inv, $"    <line x1=\"10\" y1=\"{cacheY}\" x2=\"40\" y2=\"{cacheY}\" stroke=\"#d62728\" stroke-width=\"2.5\"/><text x=\"48\" y=\"{cacheY + 4}\">ElastiCache</text>");
         svg.AppendLine("  </g>");
         svg.AppendLine("</svg>");
         return svg.ToString();
     }
 
-    private static void Series(StringBuilder svg, string id, string name, string color, IEnumerable<(double Minutes, double Dollars)> points, Func<double, string> x, Func<double, string> y)
+    private static void Series(StringBuilder svg, string id, string name, string color, IEnumerable<(double Minutes, double Dollars)> points, Func<double, string> x, Func<double, string> y, bool dashed = false)
     {
         string coordinates = string.Join(' ', points.Select(p => $"{x(p.Minutes)},{y(p.Dollars)}"));
-        svg.AppendLine(CultureInfo.InvariantCulture, $"  <polyline id=\"{id}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2.5\" points=\"{coordinates}\"><title>{SecurityElement.Escape(name)}</title></polyline>");
+        string dash = dashed ? " stroke-dasharray=\"6 4\"" : "";
+        svg.AppendLine(CultureInfo.InvariantCulture, $"  <polyline id=\"{id}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2.5\"{dash} points=\"{coordinates}\"><title>{SecurityElement.Escape(name)}</title></polyline>");
     }
 
     private static string Money(double d) => d == 0 ? "0" : d >= 100 ? d.ToString("N0", CultureInfo.InvariantCulture)

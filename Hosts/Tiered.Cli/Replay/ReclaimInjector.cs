@@ -8,7 +8,9 @@ namespace Tiered.Cli.Replay;
 /// The <c>reclaim-r</c> fault: before a GET, with some probability, reclaims up to r of the instances holding that
 /// object's chunks — but never an instance whose loss would leave any object that will still be read with more than
 /// r chunks missing since it was last read (and so repaired). Whether a chunk is present is read from the nodes'
-/// stores (the ground truth), counting a function with several live instances as missing, which is conservative.
+/// stores (the ground truth): the instance a function's next request reaches (<see cref="ReplayTier.PrimaryNodeOf"/>),
+/// counting a function whose primary is not known as missing, which is conservative. Reclaiming a function takes every
+/// instance it has, its backup peer too.
 /// An instance blocked only by damaged objects is left alone, and those objects are read once in the background
 /// ("scrub" reads, not counted as workload requests) so the proxy repairs them and later faults can proceed.
 /// </summary>
@@ -74,7 +76,7 @@ internal sealed class ReclaimInjector
         lock (_gate)
         {
             if (_tier.Proxy.Lookup(key) is not { } target) return 0;
-            var nodes = _tier.Platform.Functions.ToDictionary(f => f, _tier.SoleNodeOf, StringComparer.Ordinal);
+            var nodes = _tier.Platform.Functions.ToDictionary(f => f, _tier.PrimaryNodeOf, StringComparer.Ordinal);
             string[] candidates = [.. target.Nodes];
             lock (_random) _random.Shuffle(candidates);
             int reclaimed = 0;

@@ -4,13 +4,14 @@ using Tiered.Functions;
 
 namespace Tiered.Cli.Replay;
 
-/// <summary>Writes a replay's results as JSON (numbers in invariant form; money as numbers of dollars).</summary>
+/// <summary>Writes a replay's results as JSON (numbers in invariant form; money as numbers of dollars): settings, the reclaim model, the bar, and one object per run.</summary>
 internal static class ReplayJson
 {
-    public static void Write(ReplayResult r, Stream stream)
+    public static void Write(ReplayReport report, Stream stream)
     {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        var s = r.Settings;
+        var s = report.Settings;
+        var first = report.Runs[0];
         json.WriteStartObject();
 
         json.WriteStartObject("settings");
@@ -23,17 +24,69 @@ internal static class ReplayJson
         json.WriteString("scaleText", ReplaySettings.FormatScale(s.Scale));
         json.WriteNumber("nodes", s.Nodes);
         json.WriteNumber("memoryMiB", s.MemoryMiB);
+        json.WriteNumber("reservedConcurrency", ReplayTier.ReservedConcurrency);
         json.WriteString("codec", s.Codec);
         json.WriteString("faults", s.Faults.ToString());
+        json.WriteString("reclaimModel", s.ReclaimModel);
+        json.WriteString("backup", ReplaySettings.FormatBackup(s.Backup));
+        json.WriteString("chaos", s.Chaos);
         json.WriteNumber("concurrency", s.Concurrency);
         json.WriteEndObject();
 
-        json.WriteStartObject("workload");
-        json.WriteNumber("objects", r.Objects);
-        json.WriteNumber("footprintBytes", r.FootprintBytes);
-        json.WriteNumber("unscaledFootprintBytes", (long)(r.FootprintBytes / s.Scale));
-        json.WriteNumber("maxObjectBytes", r.MaxObjectBytes);
+        var model = report.ReclaimModel;
+        json.WriteStartObject("reclaimModel");
+        json.WriteString("name", model.Name);
+        json.WriteString("spec", model.Spec);
+        json.WriteString("description", model.Describe());
+        Lifetime(json, "idleLifetime", model.IdleLifetime);
+        Lifetime(json, "instanceLifetime", model.InstanceLifetime);
+        json.WriteString("source", model.Source);
         json.WriteEndObject();
+
+        json.WriteStartObject("workload");
+        json.WriteNumber("objects", first.Objects);
+        json.WriteNumber("footprintBytes", first.FootprintBytes);
+        json.WriteNumber("unscaledFootprintBytes", (long)(first.FootprintBytes / s.Scale));
+        json.WriteNumber("maxObjectBytes", first.MaxObjectBytes);
+        json.WriteEndObject();
+
+        json.WriteStartObject("bar");
+        json.WriteNumber("hourlyAvailability", ReplayResult.HourlyBar);
+        json.WriteBoolean("availabilityApplies", report.AvailabilityBarApplies);
+        json.WriteBoolean("met", report.MeetsBar);
+        json.WriteString("text", ReplayReportText.Bar(report));
+        json.WriteEndObject();
+        json.WriteNumber("realSeconds", report.Real.TotalSeconds);
+
+        json.WriteStartArray("runs");
+        foreach (var r in report.Runs) Run(json, r);
+        json.WriteEndArray();
+
+        json.WriteEndObject();
+    }
+
+    private static void Lifetime(Utf8JsonWriter json, string name, Providers.Local.LocalLifetime lifetime)
+    {
+        json.WriteStartObject(name);
+        json.WriteString("spec", lifetime.ToString());
+        if (lifetime.IsNever)
+        {
+            json.WriteNull("minSeconds");
+            json.WriteNull("maxSeconds");
+        }
+        else
+        {
+            json.WriteNumber("minSeconds", lifetime.Min.TotalSeconds);
+            json.WriteNumber("maxSeconds", lifetime.Max.TotalSeconds);
+        }
+        json.WriteEndObject();
+    }
+
+    private static void Run(Utf8JsonWriter json, ReplayResult r)
+    {
+        json.WriteStartObject();
+        json.WriteBoolean("backup", r.BackupEnabled);
+        json.WriteString("mode", r.Mode);
 
         json.WriteStartObject("time");
         json.WriteNumber("simulatedSeconds", r.Simulated.TotalSeconds);
@@ -53,6 +106,7 @@ internal static class ReplayJson
         json.WriteNumber("coldFirstAccess", c.ColdFills);
         json.WriteNumber("evicted", c.EvictedMisses);
         json.WriteNumber("lost", c.LostMisses);
+        json.WriteNumber("unexplained", c.UnexplainedMisses);
         json.WriteNumber("afterFailedPut", c.MissesAfterFailedPut);
         json.WriteEndObject();
         json.WriteNumber("getErrors", c.GetErrors);
@@ -66,10 +120,35 @@ internal static class ReplayJson
 
         json.WriteStartObject("availability");
         json.WriteNumber("ratio", c.Availability);
+        json.WriteNumber("minHourly", r.MinHourlyAvailability);
+        json.WriteNumber("meanHourly", r.MeanHourlyAvailability);
         json.WriteNumber("servedGets", c.ServedPresent);
         json.WriteNumber("expectedPresentGets", c.ExpectedPresent);
+        json.WriteNumber("lostMisses", c.LostMisses);
         json.WriteNumber("objectsLost", c.ObjectsLost);
+        json.WriteNumber("unavailableGets", c.UnavailableGets);
+        json.WriteNumber("unexplainedMisses", c.UnexplainedMisses);
+        json.WriteNumber("wrongBytes", c.WrongBytes);
         json.WriteBoolean("meetsBar", r.MeetsBar);
+        json.WriteStartArray("hourly");
+        foreach (var h in r.Hours)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("hour", h.Index + 1);
+            json.WriteNumber("fromSeconds", h.From.TotalSeconds);
+            json.WriteNumber("toSeconds", h.To.TotalSeconds);
+            json.WriteNumber("gets", h.Gets);
+            json.WriteNumber("expectedPresentGets", h.Expected);
+            json.WriteNumber("servedGets", h.Served);
+            if (h.Availability is double a) json.WriteNumber("availability", a); else json.WriteNull("availability");
+            json.WriteNumber("lostMisses", h.LostMisses);
+            json.WriteNumber("unavailableGets", h.Unavailable);
+            json.WriteNumber("unexplainedMisses", h.Unexplained);
+            json.WriteNumber("evictedMisses", h.EvictedMisses);
+            json.WriteNumber("wrongBytes", h.WrongBytes);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
         json.WriteEndObject();
 
         json.WriteStartArray("latency");
@@ -95,12 +174,48 @@ internal static class ReplayJson
         json.WriteNumber("scrubReads", f.ScrubReads);
         json.WriteNumber("platformInjectedReclaims", f.PlatformInjectedReclaims);
         json.WriteNumber("idleReclaims", f.IdleReclaims);
+        json.WriteNumber("recycledReclaims", f.RecycledReclaims);
         json.WriteNumber("timeoutReclaims", f.TimeoutReclaims);
         json.WriteNumber("throttledInvocations", f.Throttled);
         json.WriteNumber("nodesOnNewInstance", f.InstanceChanges);
         json.WriteNumber("chunksLost", f.ChunksLost);
         json.WriteNumber("chunksRepaired", f.Repairs);
         json.WriteEndObject();
+
+        var p = r.Proxy;
+        json.WriteStartObject("proxy");
+        json.WriteNumber("failovers", p.Failovers);
+        json.WriteNumber("reconciliations", p.Reconciliations);
+        json.WriteNumber("backups", p.Backups);
+        json.WriteNumber("backupChunks", p.BackupChunks);
+        json.WriteNumber("backupBytes", p.BackupBytes);
+        json.WriteNumber("backupFailures", p.BackupFailures);
+        json.WriteNumber("chunksLost", p.ChunksLost);
+        json.WriteNumber("repairsQueued", p.RepairsQueued);
+        json.WriteNumber("repairs", p.Repairs);
+        json.WriteNumber("repairBytes", p.RepairBytes);
+        json.WriteNumber("unavailable", p.Unavailable);
+        json.WriteNumber("evictions", p.Evictions);
+        json.WriteNumber("objectsRemovedLost", p.ObjectsRemovedLost);
+        json.WriteEndObject();
+
+        json.WriteStartArray("hourlyEvents");
+        foreach (var e in r.HourEvents)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("hour", e.Index + 1);
+            json.WriteNumber("idleReclaims", e.IdleReclaims);
+            json.WriteNumber("recycled", e.Recycled);
+            json.WriteNumber("otherReclaims", e.OtherReclaims);
+            json.WriteNumber("failovers", e.Failovers);
+            json.WriteNumber("reconciliations", e.Reconciliations);
+            json.WriteNumber("backups", e.Backups);
+            json.WriteNumber("chunksLost", e.ChunksLost);
+            json.WriteNumber("repairs", e.Repairs);
+            json.WriteNumber("unavailable", e.Unavailable);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
 
         var cost = r.Cost;
         json.WriteStartObject("cost");
@@ -116,16 +231,27 @@ internal static class ReplayJson
         json.WriteNumber("factor", cost.ExtrapolationFactor);
         json.WriteEndObject();
         json.WriteStartArray("curve");
-        foreach (var p in r.CostCurve)
+        foreach (var point in r.CostCurve)
         {
             json.WriteStartObject();
-            json.WriteNumber("simulatedSeconds", Math.Round(p.Simulated.TotalSeconds, 3));
-            json.WriteNumber("tieredDollars", p.TieredDollars);
-            json.WriteNumber("elastiCacheDollars", p.CacheDollars);
+            json.WriteNumber("simulatedSeconds", Math.Round(point.Simulated.TotalSeconds, 3));
+            json.WriteNumber("tieredDollars", point.TieredDollars);
+            json.WriteNumber("elastiCacheDollars", point.CacheDollars);
             json.WriteEndObject();
         }
         json.WriteEndArray();
         json.WriteEndObject();
+
+        json.WriteStartArray("journal");
+        foreach (var entry in r.Journal)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("simulatedSeconds", Math.Round(entry.At.TotalSeconds, 3));
+            json.WriteString("event", entry.Event);
+            json.WriteString("message", entry.Message);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
 
         json.WriteEndObject();
     }
@@ -148,11 +274,14 @@ internal static class ReplayJson
         json.WriteStartObject("byKind");
         foreach (InvocationKind kind in Enum.GetValues<InvocationKind>())
         {
-            var u = report.Usage[kind];
+            var k = report.CostOf(kind);
             json.WriteStartObject(kind.ToString().ToLowerInvariant());
-            json.WriteNumber("invocations", u.Invocations);
-            json.WriteNumber("billedSeconds", u.BilledDuration.TotalSeconds);
-            json.WriteNumber("gbSeconds", u.GbSeconds);
+            json.WriteNumber("invocations", k.Usage.Invocations);
+            json.WriteNumber("billedSeconds", k.Usage.BilledDuration.TotalSeconds);
+            json.WriteNumber("gbSeconds", k.Usage.GbSeconds);
+            json.WriteNumber("computeDollars", k.ComputeCost);
+            json.WriteNumber("invocationDollars", k.InvocationCost);
+            json.WriteNumber("totalDollars", k.TotalCost);
             json.WriteEndObject();
         }
         json.WriteEndObject();

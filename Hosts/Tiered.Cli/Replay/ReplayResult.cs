@@ -13,10 +13,14 @@ internal sealed record ReplayCounts
     public long Hits { get; init; }
     /// <summary>GET misses of objects the proxy had evicted to make room (not lost data).</summary>
     public long EvictedMisses { get; init; }
-    /// <summary>GET misses of objects that should have been present: lost data.</summary>
+    /// <summary>GET misses of objects that should have been present and that the proxy removed as lost (fewer than k chunks survived).</summary>
     public long LostMisses { get; init; }
-    /// <summary>GETs that failed with an error (counted as unavailable).</summary>
+    /// <summary>GET misses of objects that should have been present with no removal reported by the proxy (should be 0).</summary>
+    public long UnexplainedMisses { get; init; }
+    /// <summary>GETs that failed with an error (the object temporarily unreachable, or the request failed).</summary>
     public long GetErrors { get; init; }
+    /// <summary>Of the GET errors, those of objects that should have been present (they count against availability).</summary>
+    public long UnavailableGets { get; init; }
     /// <summary>GET misses right after a PUT that failed (whether the object was stored is unknown).</summary>
     public long MissesAfterFailedPut { get; init; }
     /// <summary>GETs that returned bytes other than the object's (must be 0).</summary>
@@ -33,7 +37,7 @@ internal sealed record ReplayCounts
     public long ExpectedPresent { get; init; }
     /// <summary>Of those, GETs that returned the right bytes.</summary>
     public long ServedPresent { get; init; }
-    /// <summary>Distinct objects found lost at least once.</summary>
+    /// <summary>Distinct objects found lost at least once (the proxy removed a version that should have been present as lost).</summary>
     public long ObjectsLost { get; init; }
 
     /// <summary>Hits over accesses (first-access fills and GETs).</summary>
@@ -49,8 +53,26 @@ internal sealed record ReplayCounts
 /// <summary>Latency of PUTs and GET hits in one size class.</summary>
 internal sealed record SizeClassLatency(string Name, string Stands, long LowBytes, long? HighBytes, LatencySummary Put, LatencySummary Get);
 
-/// <summary>What the fault injection did.</summary>
-internal sealed record FaultSummary(string Mode, long Faults, long InstancesReclaimed, long Blocked, long ScrubReads, long PlatformInjectedReclaims, long IdleReclaims, long TimeoutReclaims, long Throttled, long InstanceChanges, long Repairs, long ChunksLost);
+/// <summary>What the fault injection and the platform's reclaim model did.</summary>
+internal sealed record FaultSummary(string Mode, long Faults, long InstancesReclaimed, long Blocked, long ScrubReads, long PlatformInjectedReclaims, long IdleReclaims,
+    long TimeoutReclaims, long RecycledReclaims, long Throttled, long InstanceChanges, long Repairs, long ChunksLost);
+
+/// <summary>The proxy's availability machinery over the run (its counters at the end).</summary>
+/// <param name="Failovers">Nodes that came back on their backup peer.</param>
+/// <param name="Reconciliations">Nodes that came back on another instance than before (failovers included).</param>
+/// <param name="Backups">Backups completed.</param>
+/// <param name="BackupChunks">Chunks copied to backup peers.</param>
+/// <param name="BackupBytes">Bytes copied to backup peers.</param>
+/// <param name="BackupFailures">Backups that failed.</param>
+/// <param name="ChunksLost">Chunks confirmed lost.</param>
+/// <param name="RepairsQueued">Repairs queued.</param>
+/// <param name="Repairs">Chunks rebuilt and stored again.</param>
+/// <param name="RepairBytes">Bytes of rebuilt chunks.</param>
+/// <param name="Unavailable">GETs the proxy answered as temporarily unavailable.</param>
+/// <param name="Evictions">Objects evicted for room.</param>
+/// <param name="ObjectsRemovedLost">Object versions the proxy removed as lost.</param>
+internal sealed record ProxyFigures(long Failovers, long Reconciliations, long Backups, long BackupChunks, long BackupBytes, long BackupFailures,
+    long ChunksLost, long RepairsQueued, long Repairs, long RepairBytes, long Unavailable, long Evictions, long ObjectsRemovedLost);
 
 /// <summary>The cost of the run and its extrapolation to the unscaled workload.</summary>
 /// <param name="Scaled">The run as metered.</param>
@@ -65,9 +87,10 @@ internal sealed record FaultSummary(string Mode, long Faults, long InstancesRecl
 internal sealed record ReplayCost(CostReport Scaled, double PlatformGbSeconds, long PlatformInvocations, LocalPlatformUsage PlatformUsage,
     long PeakCachedBytes, long PeakStoredBytes, int UnscaledNodes, double ExtrapolationFactor, CostReport Unscaled);
 
-/// <summary>Everything a replay measured.</summary>
+/// <summary>Everything one replay run measured (one backup mode).</summary>
 internal sealed record ReplayResult(
     ReplaySettings Settings,
+    bool BackupEnabled,
     int Objects,
     long FootprintBytes,
     long MaxObjectBytes,
@@ -79,8 +102,27 @@ internal sealed record ReplayResult(
     IReadOnlyList<SizeClassLatency> Latency,
     FaultSummary Faults,
     ReplayCost Cost,
-    IReadOnlyList<CostSample> CostCurve)
+    IReadOnlyList<CostSample> CostCurve,
+    IReadOnlyList<HourFigures> Hours,
+    IReadOnlyList<HourEvents> HourEvents,
+    ProxyFigures Proxy,
+    IReadOnlyList<ProxyEventLog.JournalEntry> Journal)
 {
-    /// <summary>The bar: full availability and never wrong bytes.</summary>
-    public bool MeetsBar => Counts.WrongBytes == 0 && Counts.Availability >= 1.0;
+    /// <summary>The availability bar for the hourly figure: 99.9 %.</summary>
+    public const double HourlyBar = 0.999;
+
+    /// <summary>How the run is labelled: with backup, or without.</summary>
+    public string Mode => BackupEnabled ? "with backup" : "without backup";
+
+    /// <summary>The hours that had GETs of objects that should have been present.</summary>
+    public IEnumerable<HourFigures> MeasuredHours => Hours.Where(h => h.Availability is not null);
+
+    /// <summary>The lowest hourly availability (1 when no hour had a GET of a present object).</summary>
+    public double MinHourlyAvailability => MeasuredHours.Select(h => h.Availability!.Value).DefaultIfEmpty(1).Min();
+
+    /// <summary>The mean of the hourly availabilities (1 when no hour had a GET of a present object).</summary>
+    public double MeanHourlyAvailability => MeasuredHours.Select(h => h.Availability!.Value).DefaultIfEmpty(1).Average();
+
+    /// <summary>Every hour at or above <see cref="HourlyBar"/>, and never wrong bytes.</summary>
+    public bool MeetsBar => Counts.WrongBytes == 0 && MinHourlyAvailability >= HourlyBar;
 }

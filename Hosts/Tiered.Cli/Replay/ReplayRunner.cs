@@ -13,23 +13,35 @@ namespace Tiered.Cli.Replay;
 /// Replays a generated workload against a <see cref="ReplayTier"/> in compressed time: request i starts at
 /// <c>At / speed</c> of real time (or as soon as a slot frees when the tier falls behind), requests to one key run in
 /// trace order, a first access PUTs the object, a GET verifies every byte and, on a miss, re-PUTs it (the cache fill).
+/// One runner is one run: with the proxy's backups on, or off.
 /// </summary>
 internal sealed class ReplayRunner
 {
     private const int PutAttempts = 3;
 
+    /// <summary>How long (real time) a miss waits for the proxy to report why the object went, before it counts as unexplained.</summary>
+    private static readonly TimeSpan RemovalWait = TimeSpan.FromSeconds(2);
+
     private readonly ReplaySettings _settings;
+    private readonly bool _backup;
     private readonly Action<ReplayProgress>? _progress;
+    private readonly HourlyAvailability _hourly;
+    private readonly List<(TimeSpan At, Dictionary<string, long> Counters)> _hourMarks = [];
 
     // Counters (interlocked).
-    private long _done, _coldFills, _gets, _hits, _evictedMisses, _lostMisses, _getErrors, _missesAfterFailedPut, _wrongBytes,
+    private long _done, _coldFills, _gets, _hits, _evictedMisses, _lostMisses, _unexplainedMisses, _getErrors, _unavailableGets, _missesAfterFailedPut, _wrongBytes,
         _refills, _updates, _deletes, _putErrors, _putRetries, _expectedPresent, _servedPresent, _cachedBytes, _peakCachedBytes, _peakStoredBytes;
     private readonly ConcurrentDictionary<string, byte> _lostObjects = new(StringComparer.Ordinal);
 
-    public ReplayRunner(ReplaySettings settings, Action<ReplayProgress>? progress = null)
+    /// <param name="settings">The replay's settings (validated).</param>
+    /// <param name="backup">Whether the proxy backs nodes up to a peer instance in this run.</param>
+    /// <param name="progress">Called a few times a second with where the run stands.</param>
+    public ReplayRunner(ReplaySettings settings, bool backup = true, Action<ReplayProgress>? progress = null)
     {
         _settings = settings.Validate();
+        _backup = backup;
         _progress = progress;
+        _hourly = new HourlyAvailability(settings.Duration);
     }
 
     /// <summary>The workload options the settings describe.</summary>
@@ -59,10 +71,11 @@ internal sealed class ReplayRunner
         var lags = new List<double>(workload.RequestCount);
         var samples = new List<CostSample>();
 
-        await using var tier = ReplayTier.Start(_settings);
-        tier.Events.Evicted += key =>
+        await using var tier = ReplayTier.Start(_settings, _backup);
+        tier.Events.Evicted += (key, version) =>
         {
-            if (indexOf.TryGetValue(key, out int i) && Interlocked.Exchange(ref state[i].Cached, 0) == 1)
+            // A late event of an older version must not uncount the newer one stored since.
+            if (indexOf.TryGetValue(key, out int i) && version >= Volatile.Read(ref state[i].ProxyVersion) && Interlocked.Exchange(ref state[i].Cached, 0) == 1)
                 Interlocked.Add(ref _cachedBytes, -state[i].Size);
         };
         var injector = _settings.Faults.Kind == FaultKind.ReclaimR
@@ -85,7 +98,7 @@ internal sealed class ReplayRunner
             await slots.WaitAsync(cancellationToken);
             lags.Add(Math.Max(0, (real.Elapsed - due).TotalMilliseconds));
             var s = state[indexOf[request.Key]];
-            s.Tail = RunInOrderAsync(s.Tail, s, request.Op, context, slots);
+            s.Tail = RunInOrderAsync(s.Tail, s, request.Op, _hourly.At(request.At), context, slots);
         }
         await Task.WhenAll(state.Select(s => s.Tail));
         var simulated = tier.Time.Elapsed;
@@ -97,6 +110,11 @@ internal sealed class ReplayRunner
 
         var counters = tier.Proxy.Counters;
         long repairs = counters[ProxyCounters.Repairs], chunksLost = counters[ProxyCounters.ChunksLost];
+        var proxy = new ProxyFigures(counters[ProxyCounters.Failovers], counters[ProxyCounters.Reconciliations], counters[ProxyCounters.Backups],
+            counters[ProxyCounters.BackupChunks], counters[ProxyCounters.BackupBytes], counters[ProxyCounters.BackupFailures], chunksLost,
+            counters[ProxyCounters.RepairsQueued], repairs, counters[ProxyCounters.RepairBytes], counters[ProxyCounters.Unavailable],
+            counters[ProxyCounters.Evictions], tier.Events.ObjectsLost);
+        MarkHour(tier, final: true);
         await tier.DisposeAsync(); // ends the running invocations, so the meter has every one of them
         var usage = tier.Platform.GetUsage();
 
@@ -104,7 +122,8 @@ internal sealed class ReplayRunner
         var counts = new ReplayCounts
         {
             Requests = Interlocked.Read(ref _done), ColdFills = _coldFills, Gets = _gets, Hits = _hits, EvictedMisses = _evictedMisses,
-            LostMisses = _lostMisses, GetErrors = _getErrors, MissesAfterFailedPut = _missesAfterFailedPut, WrongBytes = _wrongBytes,
+            LostMisses = _lostMisses, UnexplainedMisses = _unexplainedMisses, GetErrors = _getErrors, UnavailableGets = _unavailableGets,
+            MissesAfterFailedPut = _missesAfterFailedPut, WrongBytes = _wrongBytes,
             Refills = _refills, Updates = _updates, Deletes = _deletes, PutErrors = _putErrors, PutRetries = _putRetries, ExpectedPresent = _expectedPresent,
             ServedPresent = _servedPresent, ObjectsLost = _lostObjects.Count,
         };
@@ -114,9 +133,48 @@ internal sealed class ReplayRunner
             return new SizeClassLatency(classes.Names[c], SizeClasses.UnscaledName(c), low, high, putLatency.Summarize(c), getLatency.Summarize(c));
         }).ToArray();
         var faults = new FaultSummary(_settings.Faults.ToString(), injector?.Faults ?? 0, injector?.InstancesReclaimed ?? 0, injector?.Blocked ?? 0,
-            injector?.ScrubReads ?? 0, usage.InjectedReclaims, usage.IdleReclaims, usage.Reclaims[Providers.Local.LocalReclaimReason.Timeout], usage.Throttled, tier.Events.InstanceChanges, repairs, chunksLost);
-        return new ReplayResult(_settings, objects.Count, workload.FootprintBytes, objects.Max(o => o.Size), simulated, realElapsed,
-            Percentile(lags, 0.99), lags.Count == 0 ? 0 : lags[^1], counts, latency, faults, Cost(tier, usage, simulated), samples);
+            injector?.ScrubReads ?? 0, usage.InjectedReclaims, usage.IdleReclaims, usage.Reclaims[Providers.Local.LocalReclaimReason.Timeout],
+            usage.RecycledReclaims, usage.Throttled, tier.Events.InstanceChanges, repairs, chunksLost);
+        return new ReplayResult(_settings, _backup, objects.Count, workload.FootprintBytes, objects.Max(o => o.Size), simulated, realElapsed,
+            Percentile(lags, 0.99), lags.Count == 0 ? 0 : lags[^1], counts, latency, faults, Cost(tier, usage, simulated), samples,
+            _hourly.Snapshot(), HourEventsOf(tier), proxy, tier.Events.Journal);
+    }
+
+    /// <summary>Snapshots the proxy's counters when the tier's clock passes an hour mark (and once at the end).</summary>
+    private void MarkHour(ReplayTier tier, bool final = false)
+    {
+        var now = tier.Time.Elapsed;
+        lock (_hourMarks)
+        {
+            if (_hourMarks.Count == 0) _hourMarks.Add((TimeSpan.Zero, []));
+            while (now >= TimeSpan.FromHours(_hourMarks.Count)) _hourMarks.Add((TimeSpan.FromHours(_hourMarks.Count), tier.Proxy.Counters.Snapshot()));
+            if (final) _hourMarks.Add((now, tier.Proxy.Counters.Snapshot()));
+        }
+    }
+
+    /// <summary>Platform reclaims and proxy events per hour of the tier's clock.</summary>
+    private List<HourEvents> HourEventsOf(ReplayTier tier)
+    {
+        var reclaims = tier.Reclaims.ToArray();
+        var result = new List<HourEvents>();
+        lock (_hourMarks)
+        {
+            for (int h = 0; h + 1 < _hourMarks.Count; h++)
+            {
+                var (from, before) = _hourMarks[h];
+                var (to, after) = _hourMarks[h + 1];
+                if (to <= from) continue;
+                long Delta(string name) => after.GetValueOrDefault(name) - before.GetValueOrDefault(name);
+                var inHour = reclaims.Where(r => r.At >= from && (r.At < to || h + 2 == _hourMarks.Count)).ToArray();
+                result.Add(new HourEvents(result.Count,
+                    inHour.Count(r => r.Reason == Providers.Local.LocalReclaimReason.Idle),
+                    inHour.Count(r => r.Reason == Providers.Local.LocalReclaimReason.Recycled),
+                    inHour.Count(r => r.Reason is not (Providers.Local.LocalReclaimReason.Idle or Providers.Local.LocalReclaimReason.Recycled or Providers.Local.LocalReclaimReason.PlatformDisposed)),
+                    Delta(ProxyCounters.Failovers), Delta(ProxyCounters.Reconciliations), Delta(ProxyCounters.Backups),
+                    Delta(ProxyCounters.ChunksLost), Delta(ProxyCounters.Repairs), Delta(ProxyCounters.Unavailable)));
+            }
+        }
+        return result;
     }
 
     private ReplayCost Cost(ReplayTier tier, Providers.Local.LocalPlatformUsage usage, TimeSpan simulated)
@@ -134,12 +192,12 @@ internal sealed class ReplayRunner
         return new ReplayCost(scaled, usage.BilledGbSeconds, usage.Invocations, usage, peakCached, peakStored, unscaledNodes, factor, unscaled);
     }
 
-    private async Task RunInOrderAsync(Task previous, ObjectState s, WorkloadOp op, RequestContext context, SemaphoreSlim slots)
+    private async Task RunInOrderAsync(Task previous, ObjectState s, WorkloadOp op, HourlyAvailability.Counters hour, RequestContext context, SemaphoreSlim slots)
     {
         try
         {
             try { await previous; } catch (Exception) { /* counted by that request */ }
-            await RunOneAsync(s, op, context);
+            await RunOneAsync(s, op, hour, context);
         }
         finally
         {
@@ -149,7 +207,7 @@ internal sealed class ReplayRunner
         }
     }
 
-    private async Task RunOneAsync(ObjectState s, WorkloadOp op, RequestContext context)
+    private async Task RunOneAsync(ObjectState s, WorkloadOp op, HourlyAvailability.Counters hour, RequestContext context)
     {
         switch (op)
         {
@@ -172,18 +230,32 @@ internal sealed class ReplayRunner
                     await PutAsync(s, context);
                     return;
                 }
-                await GetAsync(s, context);
+                await GetAsync(s, hour, context);
                 return;
         }
     }
 
-    private async Task GetAsync(ObjectState s, RequestContext context)
+    /// <summary>
+    /// A GET, verified byte for byte. It counts as a GET of an object that should be present unless the proxy reported
+    /// removing the stored version for policy (evicted for room, expired) or the last PUT failed. A miss is classified by
+    /// the proxy's own removal reason for that version, waited for briefly, since the GET may miss just before the proxy
+    /// tells its observers why: <c>Lost</c> (fewer than k chunks survived) is lost data; evicted or expired is policy;
+    /// no removal at all is counted as unexplained (and against availability).
+    /// </summary>
+    private async Task GetAsync(ObjectState s, HourlyAvailability.Counters hour, RequestContext context)
     {
         Interlocked.Increment(ref _gets);
+        Interlocked.Increment(ref hour.Gets);
         context.Injector?.BeforeGet(s.Key);
-        bool evicted = context.Tier.Events.WasEvicted(s.Key);
+        var events = context.Tier.Events;
+        bool PolicyRemoved(ProxyEventLog.Removal? r) => r?.Reason is ObjectRemovalReason.Evicted or ObjectRemovalReason.Expired;
+        bool evicted = PolicyRemoved(events.RemovalOf(s.Key, s.ProxyVersion, s.PutSequence));
         bool expected = !evicted && !s.LastPutFailed;
-        if (expected) Interlocked.Increment(ref _expectedPresent);
+        if (expected)
+        {
+            Interlocked.Increment(ref _expectedPresent);
+            Interlocked.Increment(ref hour.Expected);
+        }
 
         var clock = Stopwatch.StartNew();
         TierValue? value;
@@ -194,6 +266,11 @@ internal sealed class ReplayRunner
         catch (Exception e) when (IsTierFailure(e))
         {
             Interlocked.Increment(ref _getErrors);
+            if (expected)
+            {
+                Interlocked.Increment(ref _unavailableGets);
+                Interlocked.Increment(ref hour.Unavailable);
+            }
             await PutAsync(s, context, refill: true);
             return;
         }
@@ -208,26 +285,50 @@ internal sealed class ReplayRunner
                 if (!right)
                 {
                     Interlocked.Increment(ref _wrongBytes);
+                    Interlocked.Increment(ref hour.WrongBytes);
                     await PutAsync(s, context, refill: true);
                     return;
                 }
             }
             Interlocked.Increment(ref _hits);
-            if (expected) Interlocked.Increment(ref _servedPresent);
+            if (expected)
+            {
+                Interlocked.Increment(ref _servedPresent);
+                Interlocked.Increment(ref hour.Served);
+            }
             context.GetLatency.Add(context.Classes.Of(s.Size), ms);
             return;
         }
 
-        // A miss. Evicted (the proxy said so) or after a failed PUT: not lost data. Otherwise the object is lost.
-        if (!evicted && !s.LastPutFailed && context.Tier.Events.WasEvicted(s.Key)) evicted = true; // evicted while the GET ran
-        if (evicted) Interlocked.Increment(ref _evictedMisses);
+        // A miss: why did the stored version go?
+        var removal = s.LastPutFailed ? null : await events.WaitForRemovalAsync(s.Key, s.ProxyVersion, s.PutSequence, RemovalWait);
+        if (!evicted && PolicyRemoved(removal))
+        {
+            evicted = true; // evicted while the GET ran, or reported only now: not expected after all
+            if (expected)
+            {
+                Interlocked.Decrement(ref _expectedPresent);
+                Interlocked.Decrement(ref hour.Expected);
+                expected = false;
+            }
+        }
+        if (evicted)
+        {
+            Interlocked.Increment(ref _evictedMisses);
+            Interlocked.Increment(ref hour.EvictedMisses);
+        }
         else if (s.LastPutFailed) Interlocked.Increment(ref _missesAfterFailedPut);
-        else
+        else if (removal?.Reason == ObjectRemovalReason.Lost)
         {
             Interlocked.Increment(ref _lostMisses);
+            Interlocked.Increment(ref hour.LostMisses);
             _lostObjects.TryAdd(s.Key, 0);
         }
-        if (evicted && expected) Interlocked.Decrement(ref _expectedPresent); // it was evicted after all: not expected
+        else
+        {
+            Interlocked.Increment(ref _unexplainedMisses);
+            Interlocked.Increment(ref hour.Unexplained);
+        }
         if (Interlocked.Exchange(ref s.Cached, 0) == 1) Interlocked.Add(ref _cachedBytes, -s.Size);
         await PutAsync(s, context, refill: true);
     }
@@ -238,7 +339,8 @@ internal sealed class ReplayRunner
         int previous = s.Version;
         s.Version++;
         s.Deleted = false;
-        context.Tier.Events.ClearEvicted(s.Key);
+        s.PutSequence = context.Tier.Events.Sequence;
+        Volatile.Write(ref s.ProxyVersion, 0);
         context.Injector?.PutStarting(s.Key);
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)s.Size);
         try
@@ -261,6 +363,8 @@ internal sealed class ReplayRunner
                 }
             }
             context.PutLatency.Add(context.Classes.Of(s.Size), clock.Elapsed.TotalMilliseconds);
+            // The version the proxy committed (0 when it is already gone again: then removals after the PUT began count).
+            Volatile.Write(ref s.ProxyVersion, context.Tier.Proxy.Lookup(s.Key) is { } stored ? stored.Version : 0);
             s.LastPutFailed = false;
             s.AltVersion = null;
             if (Interlocked.Exchange(ref s.Cached, 1) == 0) Interlocked.Add(ref _cachedBytes, s.Size);
@@ -289,6 +393,7 @@ internal sealed class ReplayRunner
             {
                 var simulated = tier.Time.Elapsed;
                 Peak(ref _peakStoredBytes, tier.Proxy.StoredBytes);
+                MarkHour(tier);
                 if (simulated >= next)
                 {
                     Sample(tier, samples, simulated);
@@ -335,6 +440,10 @@ internal sealed class ReplayRunner
         public int Remaining = accesses;
         public int Cached;
         public int Version;
+        /// <summary>The proxy's version of the last PUT that succeeded (0: not known).</summary>
+        public long ProxyVersion;
+        /// <summary><see cref="ProxyEventLog.Sequence"/> when the last PUT began.</summary>
+        public long PutSequence;
         public int? AltVersion;
         public bool LastPutFailed;
         public bool Deleted;

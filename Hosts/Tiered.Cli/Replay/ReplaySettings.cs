@@ -5,11 +5,11 @@ namespace Tiered.Cli.Replay;
 /// <summary>Everything a replay is configured by (the <c>tiered replay</c> options).</summary>
 internal sealed record ReplaySettings
 {
-    /// <summary>Simulated span of the trace.</summary>
-    public TimeSpan Duration { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>Simulated span of the trace (several hours, so that hourly availability means something).</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromHours(4);
 
     /// <summary>Simulated seconds per real second.</summary>
-    public double Speed { get; init; } = 60;
+    public double Speed { get; init; } = 160;
 
     /// <summary>Distinct objects in the workload.</summary>
     public int Objects { get; init; } = 4_000;
@@ -38,11 +38,40 @@ internal sealed record ReplaySettings
     /// <summary>Injected faults.</summary>
     public FaultPlan Faults { get; init; } = FaultPlan.None;
 
+    /// <summary>How the platform reclaims instances on its own (<see cref="Providers.Local.LocalReclaimModel"/>: aws, aws-june-2019, none or a spec).</summary>
+    public string ReclaimModel { get; init; } = Providers.Local.LocalReclaimModel.Default.Name;
+
+    /// <summary>Whether the proxy backs nodes up to a peer instance: on, off, or both (the same workload twice).</summary>
+    public BackupMode Backup { get; init; } = BackupMode.Both;
+
+    /// <summary>A chaos plan spec (Tiered.Chaos <c>ChaosPlan</c>) whose decorators wrap the replay's backend and nodes; <c>none</c> for none.</summary>
+    public string Chaos { get; init; } = "none";
+
     /// <summary>Requests in flight at most (the replay falls behind its schedule beyond that).</summary>
     public int Concurrency { get; init; } = 32;
 
     /// <summary>How often (simulated) the cost curve is sampled.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The runs the <see cref="Backup"/> setting asks for: with backup first, then without.</summary>
+    public IReadOnlyList<bool> BackupRuns => Backup switch
+    {
+        BackupMode.On => [true],
+        BackupMode.Off => [false],
+        _ => [true, false],
+    };
+
+    /// <summary>Parses <c>--backup on|off|both</c>.</summary>
+    public static BackupMode ParseBackup(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "on" or "true" or "yes" => BackupMode.On,
+        "off" or "false" or "no" => BackupMode.Off,
+        "both" => BackupMode.Both,
+        _ => throw new FormatException($"--backup {text}: expected on, off or both."),
+    };
+
+    /// <summary>How <c>--backup</c> is written.</summary>
+    public static string FormatBackup(BackupMode mode) => mode.ToString().ToLowerInvariant();
 
     /// <summary>Parses a scale written as <c>1/256</c>, <c>0.00390625</c> or <c>1</c>.</summary>
     public static double ParseScale(string text)
@@ -88,6 +117,19 @@ internal sealed record ReplaySettings
         if (MemoryMiB < 128 || MemoryMiB > 10_240) throw new FormatException($"--memory-mib must be within Lambda's 128–10240 MiB, not {MemoryMiB}.");
         if (Concurrency < 1) throw new FormatException($"--concurrency must be at least 1, not {Concurrency}.");
         if (Duration <= TimeSpan.Zero) throw new FormatException($"--duration must be positive, not {Duration}.");
+        if (!Providers.Local.LocalReclaimModel.TryParse(ReclaimModel, out _, out string? modelError))
+            throw new FormatException($"--reclaim-model {ReclaimModel}: {modelError}");
         return this;
     }
+}
+
+/// <summary>The <c>--backup</c> setting.</summary>
+internal enum BackupMode
+{
+    /// <summary>Backups every <see cref="Proxy.TierProxyOptions.BackupInterval"/> (the proxy's default, 5 minutes).</summary>
+    On,
+    /// <summary>No backups (<see cref="Timeout.InfiniteTimeSpan"/>).</summary>
+    Off,
+    /// <summary>The same seeded workload twice, with and without backups, reported side by side.</summary>
+    Both,
 }

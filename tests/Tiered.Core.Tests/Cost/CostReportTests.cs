@@ -41,6 +41,32 @@ public class CostReportTests
     }
 
     [Fact]
+    public void Serving_warm_up_and_backup_are_priced_separately_and_add_up_to_the_total()
+    {
+        var usage = new CostUsage(
+        [
+            new(InvocationKind.Serve, new InvocationUsage(1_000, TimeSpan.FromSeconds(60_000), 90_000)),
+            new(InvocationKind.WarmUp, new InvocationUsage(1_440_000, TimeSpan.FromSeconds(1_440), 2_160)),
+            new(InvocationKind.Backup, new InvocationUsage(288, TimeSpan.FromSeconds(576), 864)),
+        ]);
+        var report = CostReport.Compute(usage, TimeSpan.FromHours(24), GiB, PriceTable.Aws);
+
+        var warmUp = report.CostOf(InvocationKind.WarmUp);
+        Assert.Equal(InvocationKind.WarmUp, warmUp.Kind);
+        Assert.Equal(1_440_000, warmUp.Usage.Invocations);
+        Assert.Equal(2_160 * 0.0000166667m, warmUp.ComputeCost);
+        Assert.Equal(0.288m, warmUp.InvocationCost);                         // 1.44 M × $0.20/M
+        Assert.Equal(warmUp.ComputeCost + warmUp.InvocationCost, warmUp.TotalCost);
+        Assert.Equal(864 * 0.0000166667m + 288 * 0.20m / 1_000_000m, report.CostOf(InvocationKind.Backup).TotalCost);
+
+        Assert.Equal([InvocationKind.Serve, InvocationKind.WarmUp, InvocationKind.Backup], report.ByKind.Select(k => k.Kind));
+        Assert.Equal(report.ComputeCost, report.ByKind.Sum(k => k.ComputeCost));
+        Assert.Equal(report.InvocationCost, report.ByKind.Sum(k => k.InvocationCost));
+        Assert.Equal(report.TotalCost, report.ByKind.Sum(k => k.TotalCost));
+        Assert.Contains("WarmUp:    1,440,000 invocations, billed 1,440.000 s, 2,160.000 GB-s, $0.324000", report.ToText());
+    }
+
+    [Fact]
     public void The_papers_large_object_totals_give_a_31x_ratio()
     {
         // DESIGN §1: $518.4 vs $16.51 over 50 h. Usage that costs $16.51 exactly: 55,050 invocations ($0.01101) and 990,000 GB-s.
