@@ -39,13 +39,17 @@ internal static class LambdaPackager
         if (!Architectures.Contains(request.Architecture))
             throw new ArgumentException($"--arch must be one of {string.Join(", ", Architectures)}, not '{request.Architecture}'.");
         if (!request.Project.Exists) throw new FileNotFoundException($"The Lambda project {request.Project.FullName} does not exist.");
-        string publishDir = Directory.CreateTempSubdirectory("tiered-lambda-").FullName;
+        string workDir = Directory.CreateTempSubdirectory("tiered-lambda-").FullName;
+        string publishDir = Path.Combine(workDir, "publish");
         try
         {
             string rid = "linux-" + request.Architecture;
             var arguments = new List<string>
             {
+                // Its own artifacts path: building with these settings must not touch the source tree's bin and obj, which a
+                // build or test run may be using at the same time.
                 "publish", request.Project.FullName, "-c", "Release", "-r", rid, "--self-contained", "true", "-o", publishDir,
+                "--artifacts-path", Path.Combine(workDir, "artifacts"),
                 "-p:PublishReadyToRun=" + (request.ReadyToRun ? "true" : "false"), "-p:DebugType=none", "-p:GenerateDocumentationFile=false", "-nologo",
             };
             await log.WriteLineAsync($"Publishing {request.Project.Name} for {rid} (self-contained{(request.ReadyToRun ? ", ReadyToRun" : "")})…").ConfigureAwait(false);
@@ -64,7 +68,7 @@ internal static class LambdaPackager
         }
         finally
         {
-            try { Directory.Delete(publishDir, recursive: true); } catch (IOException) { }
+            try { Directory.Delete(workDir, recursive: true); } catch (IOException) { }
         }
     }
 
