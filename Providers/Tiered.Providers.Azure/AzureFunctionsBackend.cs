@@ -45,7 +45,7 @@ public sealed class AzureFunctionsBackend : IFunctionBackend, IDisposable, IAsyn
         IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options.Clone().Validate();
+        _options = options.Clone().Validate(keyProviderGiven: keys is not null);
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _keys = keys ?? FunctionKeyProvider.FromOptions(_options);
@@ -122,7 +122,7 @@ public sealed class AzureFunctionsBackend : IFunctionBackend, IDisposable, IAsyn
         string? error = answer.FunctionError is { } type ? AzureResponseBody.FormatFunctionError(type, answer.Body) : null;
         var result = new InvocationResult(
             function,
-            AzureResponseBody.ReadInstanceId(answer.Body),
+            AzureResponseBody.ReadInstanceId(answer.Body) is { Length: > 0 } id ? id : answer.InstanceHeader ?? "",
             answer.ColdStart,
             answer.Elapsed,
             AzureFunctionsBilling.BilledDuration(_options.Plan, answer.Elapsed),
@@ -232,7 +232,7 @@ public sealed class AzureFunctionsBackend : IFunctionBackend, IDisposable, IAsyn
                 string? functionError = Header(response, AzureFunctionsHeaders.FunctionError);
                 if (status is >= 200 and < 300 || functionError is not null)
                     return new Answer(status, functionError, string.Equals(Header(response, AzureFunctionsHeaders.ColdStart), "true", StringComparison.OrdinalIgnoreCase),
-                        Header(response, AzureFunctionsHeaders.InvocationId), body, _time.GetElapsedTime(started));
+                        Header(response, AzureFunctionsHeaders.InvocationId), Header(response, AzureFunctionsHeaders.Instance), body, _time.GetElapsedTime(started));
 
                 string? detail = AzureResponseBody.Describe(body);
                 if (status == (int)HttpStatusCode.Unauthorized && !keyRefreshed && _keys.Invalidate(function, key))
@@ -372,5 +372,5 @@ public sealed class AzureFunctionsBackend : IFunctionBackend, IDisposable, IAsyn
         },
     };
 
-    private readonly record struct Answer(int StatusCode, string? FunctionError, bool ColdStart, string? InvocationId, byte[] Body, TimeSpan Elapsed);
+    private readonly record struct Answer(int StatusCode, string? FunctionError, bool ColdStart, string? InvocationId, string? InstanceHeader, byte[] Body, TimeSpan Elapsed);
 }

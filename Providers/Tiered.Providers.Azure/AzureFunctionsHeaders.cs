@@ -15,6 +15,9 @@ public static class AzureFunctionsHeaders
     /// <summary>Set to <c>true</c> by the node function on the first invocation its worker process served (a cold start).</summary>
     public const string ColdStart = "X-Tiered-Cold-Start";
 
+    /// <summary>The instance that answered, set by the node function on every answer (the body's <c>instanceId</c> is read first).</summary>
+    public const string Instance = "X-Tiered-Instance";
+
     /// <summary>The invocation id the Functions host gave the execution (set by the worker, for logs).</summary>
     public const string InvocationId = "X-Tiered-Invocation-Id";
 }

@@ -197,7 +197,8 @@ public sealed class AzureFunctionsOptions
         string.IsNullOrWhiteSpace(KeyVaultSecretName) ? null : KeyVaultSecretName.Trim().Replace(FunctionPlaceholder, functionName.Trim(), StringComparison.Ordinal);
 
     /// <summary>Every problem with these options, each naming its key (<c>AzureFunctionsOptions.Key</c>); empty when they are valid.</summary>
-    public IReadOnlyList<string> GetValidationErrors()
+    /// <param name="keyProviderGiven">Whether an <see cref="Keys.IFunctionKeyProvider"/> supplies the keys (then no key setting is required).</param>
+    public IReadOnlyList<string> GetValidationErrors(bool keyProviderGiven = false)
     {
         var errors = new List<string>();
         const string p = nameof(AzureFunctionsOptions) + ".";
@@ -246,7 +247,7 @@ public sealed class AzureFunctionsOptions
         if (string.IsNullOrWhiteSpace(FunctionRoute) || !FunctionRoute.Trim().Trim('/').Split('/').All(IsRouteSegment))
             errors.Add($"{p}{nameof(FunctionRoute)} '{FunctionRoute}' is not a route (segments of letters, digits, '-', '_', '.'), e.g. node.");
 
-        ValidateKeys(errors, p);
+        ValidateKeys(errors, p, keyProviderGiven);
 
         var sizes = Plan == AzureFunctionsPlan.Premium ? PremiumMemorySizes : FlexConsumptionMemorySizes;
         if (!Enum.IsDefined(Plan)) errors.Add($"{p}{nameof(Plan)} '{Plan}' is not FlexConsumption or Premium.");
@@ -265,7 +266,7 @@ public sealed class AzureFunctionsOptions
         return errors;
     }
 
-    private void ValidateKeys(List<string> errors, string p)
+    private void ValidateKeys(List<string> errors, string p, bool keyProviderGiven)
     {
         bool configured = !string.IsNullOrEmpty(FunctionKey) || FunctionKeys.Count > 0;
         foreach (var (name, key) in FunctionKeys)
@@ -290,11 +291,11 @@ public sealed class AzureFunctionsOptions
                         errors.Add($"{p}{nameof(KeyVaultSecretName)} '{KeyVaultSecretName}' gives '{ResolveSecretName(name)}' for '{name}', which is not a Key Vault secret name (letters, digits and '-').");
             }
         }
-        else if (string.IsNullOrEmpty(FunctionKey))
+        else if (string.IsNullOrEmpty(FunctionKey) && !keyProviderGiven)
         {
             var missing = ResolveFunctionNames().Where(n => !FunctionKeys.ContainsKey(n)).ToList();
             bool local = !string.IsNullOrWhiteSpace(BaseUrl);   // a local host (func start, a test server) does not check keys
-            if (missing.Count > 0 && !local)
+            if (!local && (FunctionKeys.Count == 0 || missing.Count > 0))
                 errors.Add(FunctionKeys.Count == 0
                     ? $"{p}{nameof(FunctionKey)} is required: the function key the apps accept as x-functions-key (set it through the environment, " +
                       $"Tiered__Backend__Azure__FunctionKey, or keep it in Key Vault with {p}{nameof(KeyVaultUri)} and {p}{nameof(KeyVaultSecretName)})."
@@ -305,9 +306,10 @@ public sealed class AzureFunctionsOptions
     }
 
     /// <summary>Throws <see cref="OptionsValidationException"/> listing every bad key; returns this when valid.</summary>
-    public AzureFunctionsOptions Validate()
+    /// <param name="keyProviderGiven">Whether an <see cref="Keys.IFunctionKeyProvider"/> supplies the keys (then no key setting is required).</param>
+    public AzureFunctionsOptions Validate(bool keyProviderGiven = false)
     {
-        var errors = GetValidationErrors();
+        var errors = GetValidationErrors(keyProviderGiven);
         if (errors.Count > 0) throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(AzureFunctionsOptions), errors);
         return this;
     }

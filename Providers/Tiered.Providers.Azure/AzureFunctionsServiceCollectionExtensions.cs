@@ -24,7 +24,8 @@ public static class AzureFunctionsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<AzureFunctionsOptions>().Configure(configure);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureFunctionsOptions>, AzureFunctionsOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AzureFunctionsOptions>, AzureFunctionsOptionsValidator>(
+            sp => new AzureFunctionsOptionsValidator(keyProviderGiven: sp.GetService<IFunctionKeyProvider>() is not null)));
         services.TryAddSingleton(sp => Create(sp, sp.GetRequiredService<IOptions<AzureFunctionsOptions>>().Value));
         services.AddSingleton<IFunctionBackend>(sp => sp.GetRequiredService<AzureFunctionsBackend>());
         return services;
@@ -32,6 +33,7 @@ public static class AzureFunctionsServiceCollectionExtensions
 
     internal static AzureFunctionsBackend Create(IServiceProvider services, AzureFunctionsOptions options) => new(
         options,
+        // Invalid options get no key provider, so the constructor reports every bad key rather than a key resolution error.
         services.GetService<IFunctionKeyProvider>() ?? (options.GetValidationErrors().Count == 0 ? FunctionKeyProvider.FromOptions(options, services.GetService<ISecretSource>()) : null),
         services.GetService<ILogger<AzureFunctionsBackend>>(),
         services.GetService<IMeterFactory>(),

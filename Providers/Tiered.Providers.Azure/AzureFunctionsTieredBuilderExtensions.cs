@@ -51,6 +51,7 @@ public static class AzureFunctionsTieredBuilderExtensions
         var options = services.GetRequiredService<IOptionsMonitor<AzureFunctionsOptions>>().Get(OptionsName);
         const string from = nameof(AzureFunctionsOptions) + ".";
         const string to = $"{TieredOptions.SectionName}:Backend:{ConfigurationSection}:";
-        return options.GetValidationErrors().Select(e => e.Replace(from, to, StringComparison.Ordinal)).ToList();
+        bool keyProviderGiven = services.GetService<IFunctionKeyProvider>() is not null;
+        return options.GetValidationErrors(keyProviderGiven).Select(e => e.Replace(from, to, StringComparison.Ordinal)).ToList();
     }
 }
