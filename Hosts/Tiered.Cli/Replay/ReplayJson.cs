@@ -190,6 +190,7 @@ internal static class ReplayJson
         json.WriteNumber("backupChunks", p.BackupChunks);
         json.WriteNumber("backupBytes", p.BackupBytes);
         json.WriteNumber("backupFailures", p.BackupFailures);
+        json.WriteNumber("backupDeletes", p.BackupDeletes);
         json.WriteNumber("chunksLost", p.ChunksLost);
         json.WriteNumber("repairsQueued", p.RepairsQueued);
         json.WriteNumber("repairs", p.Repairs);

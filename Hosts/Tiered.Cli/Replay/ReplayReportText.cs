@@ -24,7 +24,7 @@ internal static class ReplayReportText
             for (int i = 0; i < runs.Count; i++)
             {
                 string cell = value(runs[i]);
-                text.Append(i == runs.Count - 1 ? cell : cell.PadRight(ColumnWidth));
+                text.Append(i == runs.Count - 1 ? cell : cell.Length >= ColumnWidth - 1 ? cell + "  " : cell.PadRight(ColumnWidth));
             }
             text.AppendLine();
         }
@@ -80,6 +80,7 @@ internal static class ReplayReportText
         Row("node on another instance", r => string.Create(Inv, $"{r.Proxy.Reconciliations:N0} ({r.Proxy.Failovers:N0} failovers to a peer)"));
         Row("backups (failed)", r => string.Create(Inv, $"{r.Proxy.Backups:N0} ({r.Proxy.BackupFailures:N0})"));
         Row("backup bytes (chunks)", r => string.Create(Inv, $"{SizeClasses.Bytes(r.Proxy.BackupBytes)} ({r.Proxy.BackupChunks:N0})"));
+        Row("backup chunks deleted", r => r.Proxy.BackupDeletes.ToString("N0", Inv));
         Row("chunks lost / repaired", r => string.Create(Inv, $"{r.Proxy.ChunksLost:N0} / {r.Proxy.Repairs:N0}"));
         Row("repair bytes", r => SizeClasses.Bytes(r.Proxy.RepairBytes));
         Row("unavailable (proxy)", r => r.Proxy.Unavailable.ToString("N0", Inv));

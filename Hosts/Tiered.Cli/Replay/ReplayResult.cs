@@ -64,6 +64,7 @@ internal sealed record FaultSummary(string Mode, long Faults, long InstancesRecl
 /// <param name="BackupChunks">Chunks copied to backup peers.</param>
 /// <param name="BackupBytes">Bytes copied to backup peers.</param>
 /// <param name="BackupFailures">Backups that failed.</param>
+/// <param name="BackupDeletes">Chunks deleted from backup peers because their primary no longer held them.</param>
 /// <param name="ChunksLost">Chunks confirmed lost.</param>
 /// <param name="RepairsQueued">Repairs queued.</param>
 /// <param name="Repairs">Chunks rebuilt and stored again.</param>
@@ -71,7 +72,7 @@ internal sealed record FaultSummary(string Mode, long Faults, long InstancesRecl
 /// <param name="Unavailable">GETs the proxy answered as temporarily unavailable.</param>
 /// <param name="Evictions">Objects evicted for room.</param>
 /// <param name="ObjectsRemovedLost">Object versions the proxy removed as lost.</param>
-internal sealed record ProxyFigures(long Failovers, long Reconciliations, long Backups, long BackupChunks, long BackupBytes, long BackupFailures,
+internal sealed record ProxyFigures(long Failovers, long Reconciliations, long Backups, long BackupChunks, long BackupBytes, long BackupFailures, long BackupDeletes,
     long ChunksLost, long RepairsQueued, long Repairs, long RepairBytes, long Unavailable, long Evictions, long ObjectsRemovedLost);
 
 /// <summary>The cost of the run and its extrapolation to the unscaled workload.</summary>

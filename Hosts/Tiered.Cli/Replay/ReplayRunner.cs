@@ -111,7 +111,7 @@ internal sealed class ReplayRunner
         var counters = tier.Proxy.Counters;
         long repairs = counters[ProxyCounters.Repairs], chunksLost = counters[ProxyCounters.ChunksLost];
         var proxy = new ProxyFigures(counters[ProxyCounters.Failovers], counters[ProxyCounters.Reconciliations], counters[ProxyCounters.Backups],
-            counters[ProxyCounters.BackupChunks], counters[ProxyCounters.BackupBytes], counters[ProxyCounters.BackupFailures], chunksLost,
+            counters[ProxyCounters.BackupChunks], counters[ProxyCounters.BackupBytes], counters[ProxyCounters.BackupFailures], counters[ProxyCounters.BackupDeletes], chunksLost,
             counters[ProxyCounters.RepairsQueued], repairs, counters[ProxyCounters.RepairBytes], counters[ProxyCounters.Unavailable],
             counters[ProxyCounters.Evictions], tier.Events.ObjectsLost);
         MarkHour(tier, final: true);
