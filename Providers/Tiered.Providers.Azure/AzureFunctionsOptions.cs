@@ -14,8 +14,8 @@ public enum AzureFunctionsPlan
     FlexConsumption,
 
     /// <summary>
-    /// Elastic Premium (EP1 3.5 GB, EP2 7 GB, EP3 14 GB): instances billed per second while allocated (always-ready and
-    /// prewarmed ones included), not per execution, so an invocation's billed duration is zero.
+    /// Elastic Premium (EP1 3.5 GB, EP2 7 GB, EP3 14 GB per instance, shared by the apps on it): instances billed per second
+    /// while allocated (always-ready and prewarmed ones included), not per execution, so an invocation's billed duration is zero.
     /// </summary>
     Premium,
 }
@@ -57,7 +57,10 @@ public sealed class AzureFunctionsOptions
     /// <summary>Instance sizes of the Flex Consumption plan, in MB.</summary>
     public static IReadOnlyList<int> FlexConsumptionMemorySizes { get; } = [512, 2048, 4096];
 
-    /// <summary>Instance memory of the Elastic Premium SKUs EP1, EP2, EP3, in MiB (3.5, 7 and 14 GB).</summary>
+    /// <summary>
+    /// Instance memory of the Elastic Premium SKUs EP1, EP2, EP3, in MiB (3.5, 7 and 14 GB). The apps placed on one instance
+    /// share it, so on Premium <see cref="MemoryMiB"/> is what one node may use: anything up to the largest size.
+    /// </summary>
     public static IReadOnlyList<int> PremiumMemorySizes { get; } = [3584, 7168, 14336];
 
     /// <summary>Explicit pool names: function app names, or routes in <see cref="AppName"/>. When not empty <see cref="FunctionCount"/> is ignored.</summary>
@@ -116,7 +119,10 @@ public sealed class AzureFunctionsOptions
     /// <summary>The hosting plan: instance sizes and billing. Default <see cref="AzureFunctionsPlan.FlexConsumption"/>.</summary>
     public AzureFunctionsPlan Plan { get; set; } = AzureFunctionsPlan.FlexConsumption;
 
-    /// <summary>The apps' instance memory in MB: 512, 2048 or 4096 on Flex Consumption; 3584, 7168 or 14336 on Premium (EP1–EP3). Default 2048.</summary>
+    /// <summary>
+    /// The memory of one node in MB: the app's instance size on Flex Consumption (512, 2048 or 4096); on Premium what one node
+    /// may use of its instance (up to 14336; EP1 3584, EP2 7168, EP3 14336, shared by the apps on it). Default 2048.
+    /// </summary>
     public int MemoryMiB { get; set; } = 2048;
 
     /// <summary>
@@ -249,10 +255,12 @@ public sealed class AzureFunctionsOptions
 
         ValidateKeys(errors, p, keyProviderGiven);
 
-        var sizes = Plan == AzureFunctionsPlan.Premium ? PremiumMemorySizes : FlexConsumptionMemorySizes;
         if (!Enum.IsDefined(Plan)) errors.Add($"{p}{nameof(Plan)} '{Plan}' is not FlexConsumption or Premium.");
-        else if (!sizes.Contains(MemoryMiB))
-            errors.Add($"{p}{nameof(MemoryMiB)} must be one of the {Plan} instance sizes: {string.Join(", ", sizes)} (was {MemoryMiB}).");
+        else if (Plan == AzureFunctionsPlan.FlexConsumption && !FlexConsumptionMemorySizes.Contains(MemoryMiB))
+            errors.Add($"{p}{nameof(MemoryMiB)} must be one of the FlexConsumption instance sizes: {string.Join(", ", FlexConsumptionMemorySizes)} (was {MemoryMiB}).");
+        else if (Plan == AzureFunctionsPlan.Premium && MemoryMiB is < 128 or > 14336)
+            errors.Add($"{p}{nameof(MemoryMiB)} must be from 128 to 14336 on Premium — the memory one node may use of its instance " +
+                $"(EP1 {PremiumMemorySizes[0]}, EP2 {PremiumMemorySizes[1]}, EP3 {PremiumMemorySizes[2]} MiB, shared by the apps on it) (was {MemoryMiB}).");
         if (Timeout <= TimeSpan.Zero || Timeout > MaxHttpFunctionTimeout)
             errors.Add($"{p}{nameof(Timeout)} must be positive and at most {MaxHttpFunctionTimeout} — Azure's load balancer ends an HTTP-triggered function's request after 230 s whatever functionTimeout says (was {Timeout}).");
         if (HttpTimeout is { } http && (http <= Timeout || http > TimeSpan.FromMilliseconds(int.MaxValue)))

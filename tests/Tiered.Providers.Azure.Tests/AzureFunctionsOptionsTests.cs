@@ -68,7 +68,7 @@ public sealed class AzureFunctionsOptionsTests
     [InlineData("FunctionRoute=", "AzureFunctionsOptions.FunctionRoute '' is not a route")]
     [InlineData("RoutePrefix=a b", "AzureFunctionsOptions.RoutePrefix 'a b' is not a route prefix")]
     [InlineData("MemoryMiB=1536", "AzureFunctionsOptions.MemoryMiB must be one of the FlexConsumption instance sizes: 512, 2048, 4096 (was 1536).")]
-    [InlineData("Plan=Premium", "AzureFunctionsOptions.MemoryMiB must be one of the Premium instance sizes: 3584, 7168, 14336 (was 2048).")]
+    [InlineData("Plan=Premium;MemoryMiB=16384", "AzureFunctionsOptions.MemoryMiB must be from 128 to 14336 on Premium — the memory one node may use of its instance (EP1 3584, EP2 7168, EP3 14336 MiB, shared by the apps on it) (was 16384).")]
     [InlineData("Timeout=00:05:00", "AzureFunctionsOptions.Timeout must be positive and at most 00:03:50 — Azure's load balancer ends an HTTP-triggered function's request after 230 s whatever functionTimeout says (was 00:05:00).")]
     [InlineData("Timeout=00:00:00", "AzureFunctionsOptions.Timeout must be positive")]
     [InlineData("HttpTimeout=00:03:00", "AzureFunctionsOptions.HttpTimeout must exceed AzureFunctionsOptions.Timeout (00:03:50)")]
@@ -128,6 +128,7 @@ public sealed class AzureFunctionsOptionsTests
         Assert.Empty(new AzureFunctionsOptions { FunctionNames = ["a1", "b2"], FunctionKeys = { ["a1"] = "x", ["B2"] = "y" } }.GetValidationErrors());
         Assert.Empty(new AzureFunctionsOptions { FunctionCount = 2, BaseUrl = "http://127.0.0.1:7071" }.GetValidationErrors());   // local hosts check no keys
         Assert.Empty(new AzureFunctionsOptions { FunctionCount = 2, FunctionKey = "k", Plan = AzureFunctionsPlan.Premium, MemoryMiB = 14336 }.GetValidationErrors());
+        Assert.Empty(new AzureFunctionsOptions { FunctionCount = 2, FunctionKey = "k", Plan = AzureFunctionsPlan.Premium, MemoryMiB = 2048 }.GetValidationErrors());
         Assert.Empty(new AzureFunctionsOptions { FunctionCount = 2, FunctionKey = "k", MemoryMiB = 512 }.GetValidationErrors());
     }
 
