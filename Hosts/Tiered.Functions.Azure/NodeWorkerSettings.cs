@@ -20,6 +20,13 @@ public sealed record NodeWorkerSettings
     /// </summary>
     public const double DefaultStorageFraction = 0.6;
 
+    /// <summary>
+    /// How long before its deadline a node says goodbye unless <c>TIERED_NODE_DEADLINE_MARGIN_MS</c> says otherwise: 15 s, more
+    /// than on Lambda (2 s), because the load balancer's 230 s run from the request's arrival, and a cold start delays the
+    /// invocation's own start (from which the deadline is counted) by several seconds.
+    /// </summary>
+    public static TimeSpan DefaultDeadlineMargin { get; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The memory assumed when neither a setting, the platform nor the cgroup says (MB).</summary>
     public const int DefaultMemoryMiB = 1536;
 
@@ -52,7 +59,7 @@ public sealed record NodeWorkerSettings
     public string FunctionTimeoutSource { get; init; } = "default";
 
     /// <summary>How the node uses the instance (<c>TIERED_NODE_STORAGE_FRACTION</c>, <c>TIERED_NODE_DEADLINE_MARGIN_MS</c>, <c>TIERED_NODE_HANDSHAKE_TIMEOUT_MS</c>).</summary>
-    public FunctionNodeOptions NodeOptions { get; init; } = new() { StorageFraction = DefaultStorageFraction };
+    public FunctionNodeOptions NodeOptions { get; init; } = new() { StorageFraction = DefaultStorageFraction, DeadlineMargin = DefaultDeadlineMargin };
 
     /// <summary>The memory in bytes.</summary>
     public long MemoryBytes => MemoryMiB * 1024L * 1024L;
@@ -78,7 +85,7 @@ public sealed record NodeWorkerSettings
 
         var defaults = new FunctionNodeOptions();
         double fraction = Number(variable, "TIERED_NODE_STORAGE_FRACTION", DefaultStorageFraction, f => f is > 0 and <= 1, "a number in (0, 1]", problems);
-        double marginMs = Number(variable, "TIERED_NODE_DEADLINE_MARGIN_MS", defaults.DeadlineMargin.TotalMilliseconds, m => m >= 0 && m < MaxHttpFunctionTimeout.TotalMilliseconds, "a number of milliseconds from 0 to 229999", problems);
+        double marginMs = Number(variable, "TIERED_NODE_DEADLINE_MARGIN_MS", DefaultDeadlineMargin.TotalMilliseconds, m => m >= 0 && m < MaxHttpFunctionTimeout.TotalMilliseconds, "a number of milliseconds from 0 to 229999", problems);
         double handshakeMs = Number(variable, "TIERED_NODE_HANDSHAKE_TIMEOUT_MS", defaults.HandshakeTimeout.TotalMilliseconds, m => m > 0 && m <= MaxHttpFunctionTimeout.TotalMilliseconds, "a positive number of milliseconds up to 230000", problems);
 
         if (problems.Count > 0) throw new NodeWorkerConfigurationException(problems);

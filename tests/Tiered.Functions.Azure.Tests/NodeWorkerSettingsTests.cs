@@ -23,7 +23,7 @@ public sealed class NodeWorkerSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(230), settings.FunctionTimeout);
         Assert.Equal("default", settings.FunctionTimeoutSource);
         Assert.Equal(0.6, settings.NodeOptions.StorageFraction);
-        Assert.Equal(TimeSpan.FromSeconds(2), settings.NodeOptions.DeadlineMargin);
+        Assert.Equal(TimeSpan.FromSeconds(15), settings.NodeOptions.DeadlineMargin);
     }
 
     [Fact]
