@@ -18,6 +18,8 @@ public sealed class CostMeter
     private readonly TimeProvider _time;
     private readonly long _startTimestamp;
     private long _peakCacheBytes;
+    // Every invocation as it ran, so one run can be priced again under another platform's billing rules.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(InvocationKind Kind, long DurationTicks, long MemoryBytes)> _runs = new();
 
     /// <summary>A meter billing by <paramref name="pricing"/>, measuring elapsed time on <paramref name="timeProvider"/> (the system clock when null; pass the tier's, possibly compressed, clock).</summary>
     public CostMeter(FunctionPricing pricing, TimeProvider? timeProvider = null)
@@ -43,6 +45,7 @@ public sealed class CostMeter
         int index = (int)kind;
         if ((uint)index >= (uint)KindCount) throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown invocation kind");
         ArgumentOutOfRangeException.ThrowIfNegative(memoryBytes);
+        _runs.Enqueue((kind, Math.Max(0, duration.Ticks), memoryBytes));
         TimeSpan billed = Pricing.BilledDuration(duration);
         double gbSeconds = Pricing.BilledMemoryGb(memoryBytes) * billed.TotalSeconds;
         Interlocked.Increment(ref _invocations[index]);
@@ -89,6 +92,33 @@ public sealed class CostMeter
                 Volatile.Read(ref _gbSeconds[i]))));
         }
         return new CostUsage(byKind);
+    }
+
+    /// <summary>The use recorded so far, by kind, as <paramref name="pricing"/> would bill the same invocations.</summary>
+    public CostUsage SnapshotAs(FunctionPricing pricing)
+    {
+        ArgumentNullException.ThrowIfNull(pricing);
+        pricing.Validate();
+        var invocations = new long[KindCount];
+        var billedTicks = new long[KindCount];
+        var gbSeconds = new double[KindCount];
+        foreach (var (kind, durationTicks, memoryBytes) in _runs)
+        {
+            int i = (int)kind;
+            var billed = pricing.BilledDuration(TimeSpan.FromTicks(durationTicks));
+            invocations[i]++;
+            billedTicks[i] += billed.Ticks;
+            gbSeconds[i] += pricing.BilledMemoryGb(memoryBytes) * billed.TotalSeconds;
+        }
+        return new CostUsage(Enum.GetValues<InvocationKind>().Select(k => new KeyValuePair<InvocationKind, InvocationUsage>(k,
+            new InvocationUsage(invocations[(int)k], TimeSpan.FromTicks(billedTicks[(int)k]), gbSeconds[(int)k]))));
+    }
+
+    /// <summary>The report the same run would have under <paramref name="prices"/> (another platform's billing and prices).</summary>
+    public CostReport ReportAs(PriceTable prices, TimeSpan? elapsed = null, long? cacheBytes = null)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        return CostReport.Compute(SnapshotAs(prices.Functions), elapsed ?? Elapsed, cacheBytes ?? PeakCacheFootprintBytes, prices);
     }
 
     /// <summary>

@@ -29,6 +29,33 @@ public sealed record FunctionPricing(
     /// </summary>
     public static FunctionPricing AzureFunctionsConsumption { get; } = new("Azure Functions (Consumption)", 0.000016m, 0.20m, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(100), 128L * 1024 * 1024);
 
+    /// <summary>AWS Lambda on Arm (Graviton2), us-east-1 list price: $0.0000133334 per GB-s at 1 ms, $0.20 per million requests.</summary>
+    public static FunctionPricing AwsLambdaArm { get; } = new("AWS Lambda (Arm)", 0.0000133334m, 0.20m, TimeSpan.FromMilliseconds(1), TimeSpan.Zero, 1024 * 1024);
+
+    /// <summary>
+    /// Azure Functions Flex Consumption, on-demand list price: $0.000026 per GB-s of the instance size (512, 2048 or 4096 MB)
+    /// while it executes, rounded up to 100 ms with a minimum of 1,000 ms, and $0.40 per million executions
+    /// (docs/platform-azure.md has the billing rule this assumes).
+    /// </summary>
+    public static FunctionPricing AzureFunctionsFlexConsumption { get; } = new("Azure Functions (Flex Consumption)", 0.000026m, 0.40m, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), 1024 * 1024);
+
+    /// <summary>
+    /// Google Cloud Run functions, request-based billing, Tier 1 list price: $0.0000025 per GiB-s of memory plus $0.000024
+    /// per vCPU-s, with the 1 vCPU per 2 GiB Cloud Run functions allocates (so $0.0000145 per GiB-s all in), billed in 100 ms
+    /// units, and $0.40 per million requests.
+    /// </summary>
+    public static FunctionPricing CloudRunFunctions { get; } = new("Cloud Run functions", 0.0000145m, 0.40m, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100), 1024 * 1024);
+
+    /// <summary>Every built-in platform price by its short name: <c>aws</c>, <c>aws-arm</c>, <c>azure</c>, <c>azure-consumption</c>, <c>gcp</c>.</summary>
+    public static IReadOnlyDictionary<string, FunctionPricing> BuiltIn { get; } = new Dictionary<string, FunctionPricing>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["aws"] = AwsLambda,
+        ["aws-arm"] = AwsLambdaArm,
+        ["azure"] = AzureFunctionsFlexConsumption,
+        ["azure-consumption"] = AzureFunctionsConsumption,
+        ["gcp"] = CloudRunFunctions,
+    };
+
     /// <summary>The duration the provider bills for an invocation that ran <paramref name="duration"/>: rounded up to the granularity, at least one granule and at least the minimum.</summary>
     public TimeSpan BilledDuration(TimeSpan duration)
     {
