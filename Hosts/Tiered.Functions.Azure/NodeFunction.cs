@@ -105,11 +105,6 @@ public sealed partial class NodeFunction
                 Stopwatch.GetElapsedTime(start).TotalMilliseconds, cold);
             return new NodeResponse(200, summary, Settings.InstanceId, cold, null, id);
         }
-        catch (ArgumentException e)
-        {
-            LogRejected(id, 400, e.Message);
-            return Error(400, nameof(ArgumentException), e.Message, cold, id);
-        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             throw;
