@@ -41,7 +41,7 @@ internal static class ServeCommand
             builder.Configuration.AddJsonFile(configFile.FullName, optional: false, reloadOnChange: false);
         }
         builder.Configuration.AddInMemoryCollection(overrides);
-        builder.Services.AddTiered().AddAwsLambdaBackend().AddResp();
+        builder.Services.AddTiered().AddAwsLambdaBackend().AddAzureFunctionsBackend().AddGcpCloudRunBackend().AddResp();
         return builder.Build();
     }
 
