@@ -1,3 +1,4 @@
+using Tiered.Functions;
 using System.Text;
 using Xunit;
 

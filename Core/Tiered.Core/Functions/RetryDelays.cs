@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 
-namespace Tiered.Providers.Gcp;
+namespace Tiered.Functions;
 
-/// <summary>How long to wait before a retry: what the service asked for (<c>Retry-After</c>), else full-jitter exponential backoff.</summary>
-internal static class RetryDelays
+/// <summary>
+/// How long a function backend waits before retrying an invocation: what the service asked for (<c>Retry-After</c>), else
+/// full-jitter exponential backoff. Shared by the HTTP-based backends (AWS Lambda, Azure Functions, Cloud Run).
+/// </summary>
+public static class RetryDelays
 {
     /// <summary>
     /// The <c>Retry-After</c> of <paramref name="headers"/> as a delay from <paramref name="now"/>: delta seconds (<c>2</c>, also
