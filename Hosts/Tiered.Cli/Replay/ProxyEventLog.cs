@@ -9,7 +9,7 @@ namespace Tiered.Cli.Replay;
 /// (<see cref="TierProxy.ObjectRemoved"/>: evicted for room, expired, lost because fewer than k chunks survived, …),
 /// recorded with the version it removed; and, as a logger factory for the proxy that writes nothing to the console, the
 /// counts of some of its log events and a bounded journal of those that explain availability (reconciliations, lost
-/// objects, failed backups and repairs), stamped with the tier's simulated time.
+/// objects, backups and their failures, failed repairs), stamped with the tier's simulated time.
 /// </summary>
 /// <remarks>
 /// A GET can miss before the removal event that explains it has been raised: the proxy takes an object out of its
@@ -23,7 +23,7 @@ internal sealed class ProxyEventLog(Func<TimeSpan> clock) : ILoggerFactory, ILog
     private const int JournalCapacity = 20_000;
     private static readonly HashSet<string> s_journaled = new(StringComparer.Ordinal)
     {
-        "LogReconciled", "LogReconcileFailed", "LogObjectLost", "LogBackupFailed", "LogRepairFailed", "LogRepairMismatch", "LogCorruptChunk",
+        "LogReconciled", "LogReconcileFailed", "LogObjectLost", "LogBackedUp", "LogBackupFailed", "LogRepairFailed", "LogRepairMismatch", "LogCorruptChunk",
     };
     private readonly ConcurrentQueue<JournalEntry> _journal = new();
     private int _journalCount;
@@ -119,7 +119,8 @@ internal sealed class ProxyEventLog(Func<TimeSpan> clock) : ILoggerFactory, ILog
             _journal.Enqueue(new JournalEntry(clock(), name, formatter(state, exception)));
     }
 
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+    // Debug for the backups' journal entries (which peer holds which primary's copy); only journaled events are formatted.
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 

@@ -243,6 +243,19 @@ internal static class ReplayJson
         json.WriteEndArray();
         json.WriteEndObject();
 
+        json.WriteStartArray("reclaims");
+        foreach (var reclaim in r.Reclaims)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("simulatedSeconds", Math.Round(reclaim.At.TotalSeconds, 3));
+            json.WriteString("function", reclaim.FunctionName);
+            json.WriteString("instance", reclaim.InstanceId);
+            json.WriteString("reason", reclaim.Reason.ToString().ToLowerInvariant());
+            json.WriteString("state", reclaim.State.ToString().ToLowerInvariant());
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+
         json.WriteStartArray("journal");
         foreach (var entry in r.Journal)
         {

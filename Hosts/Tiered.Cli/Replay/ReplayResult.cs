@@ -107,7 +107,8 @@ internal sealed record ReplayResult(
     IReadOnlyList<HourFigures> Hours,
     IReadOnlyList<HourEvents> HourEvents,
     ProxyFigures Proxy,
-    IReadOnlyList<ProxyEventLog.JournalEntry> Journal)
+    IReadOnlyList<ProxyEventLog.JournalEntry> Journal,
+    IReadOnlyList<ReclaimRecord> Reclaims)
 {
     /// <summary>The availability bar for the hourly figure: 99.9 %.</summary>
     public const double HourlyBar = 0.999;

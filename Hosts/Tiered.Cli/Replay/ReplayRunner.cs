@@ -137,7 +137,8 @@ internal sealed class ReplayRunner
             usage.RecycledReclaims, usage.Throttled, tier.Events.InstanceChanges, repairs, chunksLost);
         return new ReplayResult(_settings, _backup, objects.Count, workload.FootprintBytes, objects.Max(o => o.Size), simulated, realElapsed,
             Percentile(lags, 0.99), lags.Count == 0 ? 0 : lags[^1], counts, latency, faults, Cost(tier, usage, simulated), samples,
-            _hourly.Snapshot(), HourEventsOf(tier), proxy, tier.Events.Journal);
+            _hourly.Snapshot(), HourEventsOf(tier), proxy, tier.Events.Journal,
+            tier.Reclaims.Where(r => r.Reason != Providers.Local.LocalReclaimReason.PlatformDisposed).OrderBy(r => r.At).ToArray());
     }
 
     /// <summary>Snapshots the proxy's counters when the tier's clock passes an hour mark (and once at the end).</summary>

@@ -24,8 +24,8 @@ internal sealed record ReplaySettings
     public int Seed { get; init; } = 2017;
 
     /// <summary>
-    /// Size scale of the workload (every object size is multiplied by it). Default 1/128: the default workload's 34.8 GiB
-    /// footprint becomes 278 MiB (336 MiB of chunks with RS(10,2)), objects up to 2 MiB; the process stays well under 2 GiB.
+    /// Size scale of the workload (every object size is multiplied by it). Default 1/128: the default workload's 17.4 GiB
+    /// footprint becomes 139 MiB (168 MiB of chunks with RS(10,2)), objects up to 2 MiB; the process stays well under 2 GiB.
     /// </summary>
     public double Scale { get; init; } = 1.0 / 128;
 
