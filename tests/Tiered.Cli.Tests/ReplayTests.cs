@@ -140,6 +140,29 @@ public sealed class ReplayTests
     }
 
     [Fact]
+    public async Task The_same_run_is_priced_for_each_platform_asked_for()
+    {
+        using var run = await ReplayRun.StartAsync([.. s_short, "--backup", "on", "--platforms", "aws,gcp", "--platforms", "azure"]);
+        Assert.True(run.Exit is 0 or 1, $"exit {run.Exit}\n{run.Stdout}\n{run.Stderr}");
+        var platforms = run.Json.RootElement.GetProperty("runs")[0].GetProperty("cost").GetProperty("platforms").EnumerateArray().ToArray();
+        Assert.Equal(["aws", "gcp", "azure"], platforms.Select(p => p.GetProperty("name").GetString()));
+        var gbSeconds = platforms.ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("report").GetProperty("gbSeconds").GetDouble());
+        Assert.All(gbSeconds.Values, v => Assert.True(v > 0));
+        // Same invocations, coarser billing: Cloud Run (100 ms units) and Flex Consumption (1 s minimum) bill at least what Lambda (1 ms) does.
+        Assert.True(gbSeconds["gcp"] >= gbSeconds["aws"] && gbSeconds["azure"] >= gbSeconds["gcp"], string.Join(", ", gbSeconds));
+        Assert.Contains("The same run priced for each platform", run.Stdout);
+    }
+
+    [Fact]
+    public async Task An_unknown_platform_is_a_usage_error_listing_the_known_ones()
+    {
+        var (exit, _, stderr) = await RunAsync(["replay", .. s_short, "--platforms", "oracle"]);
+        Assert.Equal(2, exit);
+        Assert.Contains("'oracle' is not a known price", stderr);
+        Assert.Contains("aws-arm", stderr);
+    }
+
+    [Fact]
     public async Task A_chaos_plan_wraps_the_tier_and_never_yields_wrong_bytes()
     {
         using var run = await ReplayRun.StartAsync([.. s_short, "--backup", "on", "--chaos", "seed:7,reclaim:60/h,latency:1ms@0.1"]);

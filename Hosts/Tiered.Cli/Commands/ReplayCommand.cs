@@ -29,6 +29,8 @@ internal static class ReplayCommand
         var faults = new Option<string>("--faults") { Description = "none; reclaim-r[:P] (before a GET, with probability P (default 0.01), reclaim up to r of its instances — never more than r of any object's between its accesses); rate:N/h (the platform reclaims N random instances per simulated hour).", DefaultValueFactory = _ => "none" };
         var reclaimModel = new Option<string>("--reclaim-model") { Description = "How the platform reclaims instances on its own: aws (idle 10 min after the last invocation; recycled after a lifetime uniform on 0–4 h), aws-june-2019 (idle 25–60 min), none, or a spec like idle:10m,lifetime:0-4h.", DefaultValueFactory = _ => defaults.ReclaimModel };
         var backup = new Option<string>("--backup") { Description = "Proxy backups to a peer instance: on, off, or both (the same workload twice, side by side).", DefaultValueFactory = _ => ReplaySettings.FormatBackup(defaults.Backup) };
+        var platforms = new Option<string[]>("--platforms") { Description = $"Price the same run for these platforms too (built in: {string.Join(", ", Cost.FunctionPricing.BuiltIn.Keys)}; default: {string.Join(",", PlatformCost.DefaultNames)}), e.g. --platforms aws,gcp.", AllowMultipleArgumentsPerToken = true };
+        var prices = new Option<FileInfo?>("--prices") { Description = "A JSON price file (docs/platforms.md) whose entries --platforms can name and which replace the built-in list prices of the same name." };
         var chaos = new Option<string>("--chaos") { Description = "A chaos plan (Tiered.Chaos), e.g. reclaim:30/h,drop-dialback:0.02,corrupt:5/h; none for none.", DefaultValueFactory = _ => defaults.Chaos };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at most.", DefaultValueFactory = _ => defaults.Concurrency };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results to this JSON file." };
@@ -37,7 +39,7 @@ internal static class ReplayCommand
 
         var command = new Command("replay", "Replay the seeded registry workload against a whole tier running in this process on a compressed clock, with and without backups, under a reclaim model of AWS Lambda; report hourly availability, lost objects, latency per size class, wrong bytes and cost (serving, warm-up, backup) vs ElastiCache.")
         {
-            duration, speed, objects, requests, seed, scale, nodes, memory, codec, faults, reclaimModel, backup, chaos, concurrency, json, chart, quiet,
+            duration, speed, objects, requests, seed, scale, nodes, memory, codec, faults, reclaimModel, backup, chaos, platforms, prices, concurrency, json, chart, quiet,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -60,13 +62,16 @@ internal static class ReplayCommand
                     Backup = ReplaySettings.ParseBackup(parse.GetValue(backup)!),
                     Chaos = ParseChaos(parse.GetValue(chaos)!),
                     Concurrency = parse.GetValue(concurrency),
+                    Platforms = PlatformCost.Resolve(
+                        (parse.GetValue(platforms) ?? []).SelectMany(p => p.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+                        parse.GetValue(prices)?.FullName),
                 }.Validate();
                 var parsedCodec = Codecs.CodecFactory.Create(settings.Codec);
                 if (parsedCodec.TotalShards > settings.Nodes)
                     throw new FormatException($"--codec {settings.Codec} needs {parsedCodec.TotalShards} distinct nodes but --nodes is {settings.Nodes}.");
                 ReplayRunner.WorkloadOf(settings).Validate();
             }
-            catch (Exception e) when (e is FormatException or ArgumentException)
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidDataException or IOException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return Task.FromResult(2);

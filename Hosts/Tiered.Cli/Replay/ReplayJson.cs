@@ -222,6 +222,15 @@ internal static class ReplayJson
         json.WriteStartObject("cost");
         Report(json, "scaled", cost.Scaled);
         Report(json, "unscaled", cost.Unscaled);
+        json.WriteStartArray("platforms");
+        foreach (var platform in cost.Platforms)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", platform.Name);
+            Report(json, "report", platform.Report);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
         json.WriteNumber("platformGbSeconds", cost.PlatformGbSeconds);
         json.WriteNumber("platformInvocations", cost.PlatformInvocations);
         json.WriteNumber("peakCachedBytes", cost.PeakCachedBytes);

@@ -107,6 +107,11 @@ internal static class ReplayReportText
 
         AppendCost(text, report, Row);
         text.AppendLine();
+        foreach (var run in report.Runs.Where(r => r.Cost.Platforms.Count > 0))
+        {
+            text.Append(PlatformCost.Format($"The same run priced for each platform ({run.Mode}, scaled; serving / warm-up / backup $ apart)", run.Cost.Platforms));
+            text.AppendLine();
+        }
         text.AppendLine(Bar(report));
         return text.ToString();
     }

@@ -86,7 +86,11 @@ internal sealed record ProxyFigures(long Failovers, long Reconciliations, long B
 /// <param name="ExtrapolationFactor">Unscaled nodes over nodes run: the factor GB-s and invocations are multiplied by.</param>
 /// <param name="Unscaled">The extrapolated report.</param>
 internal sealed record ReplayCost(CostReport Scaled, double PlatformGbSeconds, long PlatformInvocations, LocalPlatformUsage PlatformUsage,
-    long PeakCachedBytes, long PeakStoredBytes, int UnscaledNodes, double ExtrapolationFactor, CostReport Unscaled);
+    long PeakCachedBytes, long PeakStoredBytes, int UnscaledNodes, double ExtrapolationFactor, CostReport Unscaled)
+{
+    /// <summary>The same run (scaled) priced by each platform of <c>--platforms</c>.</summary>
+    public IReadOnlyList<PlatformCost> Platforms { get; init; } = [];
+}
 
 /// <summary>Everything one replay run measured (one backup mode).</summary>
 internal sealed record ReplayResult(

@@ -190,7 +190,10 @@ internal sealed class ReplayRunner
         var extrapolated = new CostUsage(scaled.Usage.ByKind.Select(p => KeyValuePair.Create(p.Key,
             new InvocationUsage((long)Math.Round(p.Value.Invocations * factor), p.Value.BilledDuration * factor, p.Value.GbSeconds * factor))));
         var unscaled = CostReport.Compute(extrapolated, simulated, (long)Math.Ceiling(peakCached / _settings.Scale), prices);
-        return new ReplayCost(scaled, usage.BilledGbSeconds, usage.Invocations, usage, peakCached, peakStored, unscaledNodes, factor, unscaled);
+        return new ReplayCost(scaled, usage.BilledGbSeconds, usage.Invocations, usage, peakCached, peakStored, unscaledNodes, factor, unscaled)
+        {
+            Platforms = PlatformCost.Price(tier.Meter, _settings.Platforms, prices.CacheNode, simulated, peakCached),
+        };
     }
 
     private async Task RunInOrderAsync(Task previous, ObjectState s, WorkloadOp op, HourlyAvailability.Counters hour, RequestContext context, SemaphoreSlim slots)

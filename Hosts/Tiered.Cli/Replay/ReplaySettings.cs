@@ -53,6 +53,9 @@ internal sealed record ReplaySettings
     /// <summary>Requests in flight at most (the replay falls behind its schedule beyond that).</summary>
     public int Concurrency { get; init; } = 32;
 
+    /// <summary>The prices the run is also priced by (<c>--platforms</c>): names and their billing rules and prices.</summary>
+    public IReadOnlyList<(string Name, Cost.FunctionPricing Pricing)> Platforms { get; init; } = PlatformCost.Resolve([], null);
+
     /// <summary>How often (simulated) the cost curve is sampled.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMinutes(1);
 
