@@ -159,7 +159,7 @@ public sealed class AzureFunctionsOptions
     public bool UsesKeyVault => !string.IsNullOrWhiteSpace(KeyVaultUri) || !string.IsNullOrWhiteSpace(KeyVaultSecretName);
 
     /// <summary>The limits these options give every function.</summary>
-    public FunctionLimits ToLimits() => new(MemoryBytes, Timeout, MaxConcurrency);
+    public FunctionLimits ToLimits() => new(MemoryBytes, Timeout, MaxConcurrency, StorageFraction: 0.6);
 
     /// <summary>The pool names, in order: <see cref="FunctionNames"/> or the generated ones.</summary>
     public IReadOnlyList<string> ResolveFunctionNames()

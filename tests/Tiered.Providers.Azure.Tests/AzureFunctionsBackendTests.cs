@@ -479,7 +479,7 @@ public sealed class AzureFunctionsBackendTests
 
         Assert.Equal("azure-functions", backend.Name);
         Assert.Equal(["tiered-node-000", "tiered-node-001", "tiered-node-002"], backend.Functions);
-        Assert.Equal(new FunctionLimits(4096L * 1024 * 1024, TimeSpan.FromSeconds(200), 40), backend.Limits);
+        Assert.Equal(new FunctionLimits(4096L * 1024 * 1024, TimeSpan.FromSeconds(200), 40, StorageFraction: 0.6), backend.Limits);
         Assert.Equal(TimeSpan.FromSeconds(230), backend.HttpTimeout);
         Assert.Equal(new Uri("https://tiered-node-001.azurewebsites.net/api/node"), backend.FunctionUrl("tiered-node-001"));
         Assert.Equal(new Uri("https://other.azurewebsites.net/api/node"), backend.FunctionUrl("other"));

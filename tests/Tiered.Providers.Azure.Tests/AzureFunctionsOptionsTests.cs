@@ -164,6 +164,6 @@ public sealed class AzureFunctionsOptionsTests
         o.FunctionKeys["a1"] = "changed";
         Assert.Equal(["a1"], copy.FunctionNames);
         Assert.Equal("x", copy.FunctionKeys["A1"]);
-        Assert.Equal(new Tiered.Functions.FunctionLimits(2048L * 1024 * 1024, TimeSpan.FromSeconds(230), 100), copy.ToLimits());
+        Assert.Equal(new Tiered.Functions.FunctionLimits(2048L * 1024 * 1024, TimeSpan.FromSeconds(230), 100, StorageFraction: 0.6), copy.ToLimits());
     }
 }

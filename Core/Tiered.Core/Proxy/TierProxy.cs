@@ -58,7 +58,7 @@ public sealed partial class TierProxy : IAsyncDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<TierProxy>();
         if (_placement.Count == 0)
             foreach (string function in backend.Functions) _placement.Add(function);
-        long pool = options.PoolMemoryBytes > 0 ? options.PoolMemoryBytes : (long)(backend.Limits.MemoryBytes * 0.8) * backend.Functions.Count;
+        long pool = options.PoolMemoryBytes > 0 ? options.PoolMemoryBytes : (long)(backend.Limits.MemoryBytes * backend.Limits.StorageFraction) * backend.Functions.Count;
         _directory = new ObjectDirectory(pool);
         _nodes = new NodePool(backend, _options, _time, (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<NodePool>(), Counters);
         _nodes.InstanceChanged += (node, before) => _ = ReconcileAsync(node, before);
