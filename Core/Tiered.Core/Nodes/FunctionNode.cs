@@ -34,6 +34,7 @@ public sealed partial class FunctionNode(FunctionNodeOptions? options = null, Ti
 
         using var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var untilDeadline = context.Deadline - _time.GetUtcNow() - _options.DeadlineMargin;
+        if (invocation.SessionLimit is { } limit && limit > TimeSpan.Zero && limit < untilDeadline) untilDeadline = limit;
         if (untilDeadline <= TimeSpan.Zero)
             return Summary(invocation, context, store, "deadline-too-close", 0);
         using var deadline = new CancellationTokenSource(untilDeadline, _time);

@@ -19,6 +19,13 @@ public sealed record NodeInvocation
     /// <summary>The node returns after this long without a command.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The node returns after this long even while busy (null: only before the platform's deadline). The proxy gives each
+    /// activation a different limit so that a pool's invocations do not all end — and, on platforms that recycle an
+    /// instance when its invocation ends, do not all fail over — at the same moment.
+    /// </summary>
+    public TimeSpan? SessionLimit { get; init; }
+
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, NodeJsonContext.Default.NodeInvocation);
 
     /// <summary>Parses a payload; a malformed one is an <see cref="ArgumentException"/> naming the problem.</summary>

@@ -125,6 +125,9 @@ internal sealed partial class NodePool : IAsyncDisposable
             Token = token,
             Kind = kind,
             IdleTimeout = idleTimeout,
+            SessionLimit = kind == InvocationKind.Serve && _options.SessionJitter > 0
+                ? _backend.Limits.Timeout * (1 - _options.SessionJitter * Random.Shared.NextDouble())
+                : null,
         }.ToJson();
         _counters.Invocation(kind);
         LogInvoking(nodeId, kind);

@@ -37,6 +37,13 @@ public sealed record TierProxyOptions
     /// <summary>Nodes idle (not connected) for this long are invoked to keep their instances warm.</summary>
     public TimeSpan WarmUpInterval { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Serving sessions end at a random point between (1 − this) × and 1 × the platform's timeout, so the pool's invocations
+    /// (and the reclaims platforms carry out when an invocation ends) are spread out instead of coming all at once. 0 turns
+    /// it off. Default 0.5.
+    /// </summary>
+    public double SessionJitter { get; init; } = 0.5;
+
     /// <summary>How long a warm-up invocation stays connected.</summary>
     public TimeSpan WarmUpIdleTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
 
@@ -88,6 +95,7 @@ public sealed record TierProxyOptions
         if (BackupConcurrency < 1) throw new ArgumentOutOfRangeException(nameof(BackupConcurrency), BackupConcurrency, "BackupConcurrency must be at least 1.");
         if (RepairBytesPerSecond < 0) throw new ArgumentOutOfRangeException(nameof(RepairBytesPerSecond), RepairBytesPerSecond, "RepairBytesPerSecond must not be negative (0: no limit).");
         if (ScrubChunksPerSecond < 0) throw new ArgumentOutOfRangeException(nameof(ScrubChunksPerSecond), ScrubChunksPerSecond, "ScrubChunksPerSecond must not be negative (0: no limit).");
+        if (!(SessionJitter is >= 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(SessionJitter), SessionJitter, "SessionJitter must be in [0, 1).");
         if (RepairConcurrency < 1) throw new ArgumentOutOfRangeException(nameof(RepairConcurrency), RepairConcurrency, "RepairConcurrency must be at least 1.");
         return this;
     }

@@ -51,6 +51,9 @@ public sealed class TieredProxySettings
     /// <summary>Repairs running at once. Default 2.</summary>
     public int RepairConcurrency { get; set; } = 2;
 
+    /// <summary>Serving sessions end at a random point between (1 − this) × and 1 × the platform's timeout, spreading the pool's invocation ends (0 turns it off). Default 0.5.</summary>
+    public double SessionJitter { get; set; } = 0.5;
+
     /// <summary>Rebuilt chunk bytes stored per second at most (0: no limit). Default 256 MiB/s.</summary>
     public long RepairBytesPerSecond { get; set; } = 256L * 1024 * 1024;
 
@@ -96,6 +99,7 @@ public sealed class TieredProxySettings
             PutTimeout = PutTimeout,
             RepairConcurrency = RepairConcurrency,
             RepairBytesPerSecond = RepairBytesPerSecond,
+            SessionJitter = SessionJitter,
             BackupInterval = BackupInterval,
             BackupConcurrency = BackupConcurrency,
             ScrubInterval = ScrubInterval,

@@ -61,6 +61,7 @@ internal sealed class TieredOptionsValidator(TieredComponentRegistry registry, I
         if (p.ShutdownDrainTimeout < TimeSpan.Zero) errors.Add($"{P}:ShutdownDrainTimeout must not be negative (was {p.ShutdownDrainTimeout}).");
         if (p.RepairConcurrency < 1) errors.Add($"{P}:RepairConcurrency must be at least 1 (was {p.RepairConcurrency}).");
         if (p.RepairBytesPerSecond < 0) errors.Add($"{P}:RepairBytesPerSecond must not be negative (was {p.RepairBytesPerSecond}); 0 means no limit.");
+        if (!(p.SessionJitter is >= 0 and < 1)) errors.Add($"{P}:SessionJitter must be from 0 to less than 1 (was {p.SessionJitter}).");
         if (p.BackupConcurrency < 1) errors.Add($"{P}:BackupConcurrency must be at least 1 (was {p.BackupConcurrency}).");
         if (p.ScrubChunksPerSecond < 0) errors.Add($"{P}:ScrubChunksPerSecond must not be negative (was {p.ScrubChunksPerSecond}); 0 means no limit.");
         foreach (var (key, value) in new[] { ("BackupInterval", p.BackupInterval), ("ScrubInterval", p.ScrubInterval) })
