@@ -52,7 +52,12 @@ public sealed partial class TierProxy
                     await client.WriteFrameAsync(FrameOpcode.ObjectHeader, requestId, HeaderOf(entry), default, _stop.Token).ConfigureAwait(false);
                 await client.WriteFrameAsync(FrameOpcode.ChunkData, requestId, reply.Chunk, reply.Payload.Memory, _stop.Token).ConfigureAwait(false);
                 Counters.Increment(ProxyCounters.BytesOut, reply.Payload.Length);
-                if (++relayed == entry.DataShards) Metrics.GetCompleted(_time.GetElapsedTime(started), hit: true);
+                if (++relayed == entry.DataShards)
+                {
+                    // Counted as soon as the client has its k chunks, not when the slowest of the rest comes in.
+                    Counters.Increment(ProxyCounters.Hits);
+                    Metrics.GetCompleted(_time.GetElapsedTime(started), hit: true);
+                }
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
             {
@@ -86,7 +91,7 @@ public sealed partial class TierProxy
             if (!clientGone) await TryReplyAsync(client, FrameOpcode.NotFound, requestId, new ChunkKey { Key = key, Version = entry.Version }).ConfigureAwait(false);
             return;
         }
-        Counters.Increment(ProxyCounters.Hits);
+        if (relayed < entry.DataShards) Counters.Increment(ProxyCounters.Hits); // the client left before its k chunks were sent
         if (lost.Count > 0) QueueRepair(entry, lost);
     }
 
