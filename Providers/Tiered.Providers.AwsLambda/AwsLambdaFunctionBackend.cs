@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tiered.Functions;
@@ -64,7 +63,7 @@ public sealed class AwsLambdaFunctionBackend : IFunctionBackend, IDisposable, IA
         _uris = Functions.Distinct(StringComparer.Ordinal).ToFrozenDictionary(name => name, BuildInvocationUri, StringComparer.Ordinal);
         _metrics = new AwsLambdaMetrics(meterFactory);
         DelayAsync = (delay, token) => Task.Delay(delay, _time, token);
-        _http = new HttpClient(CreateHandler(_options.ConnectTimeout), disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(FunctionHttpHandler.Create(_options.ConnectTimeout), disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Tiered.Providers.AwsLambda", "1.0"));
         AwsLambdaLog.Created(_logger, Functions.Count, Endpoint, Region, _options.Qualifier ?? "(none)", _options.MemoryMiB, _options.Timeout, _credentials.Source);
     }
@@ -330,44 +329,6 @@ public sealed class AwsLambdaFunctionBackend : IFunctionBackend, IDisposable, IA
         return TimeSpan.FromMilliseconds(Math.Max(1, ms));
     }
 
-    /// <summary>
-    /// The handler of the pooled client: no connection limit (a <c>RequestResponse</c> call holds its connection while the node
-    /// serves), connections recycled every few minutes (Lambda endpoints move), TCP keep-alive so a long quiet call survives NAT
-    /// idle timeouts (AWS's NAT gateways drop idle flows after 350 s).
-    /// </summary>
-    private static SocketsHttpHandler CreateHandler(TimeSpan connectTimeout) => new()
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        MaxConnectionsPerServer = int.MaxValue,
-        ConnectTimeout = connectTimeout,
-        AutomaticDecompression = DecompressionMethods.None,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectCallback = static async (context, cancellationToken) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                try
-                {
-                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-                    socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 60);
-                    socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 15);
-                }
-                catch (Exception e) when (e is SocketException or PlatformNotSupportedException)
-                {
-                    // Keep-alive tuning is best effort.
-                }
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
 
     private readonly record struct Answer(int StatusCode, string RequestId, string? FunctionError, string? LogResult, byte[] Body, TimeSpan Elapsed);
 }

@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tiered.Functions;
@@ -55,7 +54,7 @@ public sealed class AzureFunctionsBackend : IFunctionBackend, IDisposable, IAsyn
         _urls = Functions.Distinct(StringComparer.Ordinal).ToFrozenDictionary(name => name, _options.ResolveFunctionUrl, StringComparer.Ordinal);
         _metrics = new AzureFunctionsMetrics(meterFactory);
         DelayAsync = (delay, token) => Task.Delay(delay, _time, token);
-        _http = new HttpClient(CreateHandler(_options.ConnectTimeout), disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(FunctionHttpHandler.Create(_options.ConnectTimeout), disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Tiered.Providers.Azure", "1.0"));
         string layout = string.IsNullOrWhiteSpace(_options.AppName) ? "one app per node" : $"one app '{_options.AppName!.Trim()}'";
         AzureFunctionsLog.Created(_logger, Functions.Count, layout, FunctionUrl(Functions[0]), _options.Plan, _options.MemoryMiB, _options.Timeout, _keys.Source);
@@ -334,43 +333,6 @@ public sealed class AzureFunctionsBackend : IFunctionBackend, IDisposable, IAsyn
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.NonValidated.TryGetValues(name, out var values) ? values.ToString() : null;
 
-    /// <summary>
-    /// The handler of the pooled client: no connection limit (each call holds its connection while the node serves),
-    /// connections recycled every few minutes (app front ends move), TCP keep-alive so a long quiet call survives idle timeouts.
-    /// </summary>
-    private static SocketsHttpHandler CreateHandler(TimeSpan connectTimeout) => new()
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        MaxConnectionsPerServer = int.MaxValue,
-        ConnectTimeout = connectTimeout,
-        AutomaticDecompression = DecompressionMethods.None,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectCallback = static async (context, cancellationToken) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                try
-                {
-                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-                    socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 60);
-                    socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 15);
-                }
-                catch (Exception e) when (e is SocketException or PlatformNotSupportedException)
-                {
-                    // Keep-alive tuning is best effort.
-                }
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
 
     private readonly record struct Answer(int StatusCode, string? FunctionError, bool ColdStart, string? InvocationId, string? InstanceHeader, byte[] Body, TimeSpan Elapsed);
 }

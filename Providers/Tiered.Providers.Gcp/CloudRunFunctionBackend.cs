@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Tiered.Functions;
@@ -79,7 +78,7 @@ public sealed class CloudRunFunctionBackend : IFunctionBackend, IDisposable, IAs
         HttpTimeout = _options.EffectiveHttpTimeout;
         Limits = _options.ToLimits();
         DelayAsync = (delay, token) => Task.Delay(delay, _time, token);
-        _http = new HttpClient(CreateHandler(_options.ConnectTimeout), disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(FunctionHttpHandler.Create(_options.ConnectTimeout), disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Tiered.Providers.Gcp", "1.0"));
         CloudRunLog.Created(_logger, Functions.Count, urls.Count > 0 ? urls[0].Value : null, _options.MemoryMiB, _options.Timeout, _tokens.Source);
     }
@@ -351,43 +350,6 @@ public sealed class CloudRunFunctionBackend : IFunctionBackend, IDisposable, IAs
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.NonValidated.TryGetValues(name, out var values) ? values.ToString() : null;
 
-    /// <summary>
-    /// The handler of the pooled client: no connection limit (each call holds its connection while the node serves), connections
-    /// recycled every few minutes (the front end's addresses move), TCP keep-alive so a long quiet call survives NAT idle timeouts.
-    /// </summary>
-    private static SocketsHttpHandler CreateHandler(TimeSpan connectTimeout) => new()
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        MaxConnectionsPerServer = int.MaxValue,
-        ConnectTimeout = connectTimeout,
-        AutomaticDecompression = DecompressionMethods.None,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectCallback = static async (context, cancellationToken) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                try
-                {
-                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
-                    socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 60);
-                    socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 15);
-                }
-                catch (Exception e) when (e is SocketException or PlatformNotSupportedException)
-                {
-                    // Keep-alive tuning is best effort.
-                }
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    };
 
     private sealed record Target(Uri Url, string Audience);
 
